@@ -1,0 +1,192 @@
+"""Settings from the environment, read once and passed down.
+
+Nothing here opens a connection or builds an engine: `load_settings()` only reads variables and
+validates their shape. Every variable is listed and explained in `.env.example`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = PROJECT_ROOT / "data"
+DEFAULT_SQLITE_PATH = DEFAULT_DATA_DIR / "vibe8.sqlite3"
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable; the message names the variable and the problem."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, got {raw!r}.") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
+    return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in {"1", "true", "yes", "on"}:
+        return True
+    if raw in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}.")
+
+
+def _list(env: Mapping[str, str], name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str = f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    pool_size: int = 5
+    max_overflow: int = 10
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    """How the analysis engine runs (see docs/METRICS.md and docs/PERFORMANCE.md)."""
+
+    workers: int = max(1, os.cpu_count() or 1)
+    collector_timeout_s: float = 600.0
+    cache_dir: Path = DEFAULT_DATA_DIR / "cache"
+    cache_max_mb: int = 512
+    package_index_url: str = "https://pypi.org/pypi"
+    package_index_timeout_s: float = 3.0
+
+
+@dataclass(frozen=True)
+class SourceSettings:
+    """Limits for hostile uploads and repositories."""
+
+    upload_max_bytes: int = 50 * 1024 * 1024
+    uncompressed_max_bytes: int = 500 * 1024 * 1024
+    max_entries: int = 20_000
+    max_compression_ratio: int = 200
+    git_allowed_hosts: tuple[str, ...] = ("github.com",)
+    git_clone_depth: int = 200
+    git_clone_timeout_s: float = 300.0
+    git_clone_max_bytes: int = 1024 * 1024 * 1024
+    # Extra `git -c key=value` pairs; exists so tests can rewrite https://github.com/ to local bare repos.
+    git_extra_config: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    """The database-backed runner."""
+
+    embedded_worker: bool = True
+    worker_threads: int = 1
+    poll_interval_s: float = 1.0
+    heartbeat_interval_s: float = 5.0
+    heartbeat_timeout_s: float = 60.0
+    max_attempts: int = 3
+    job_time_limit_s: float = 1800.0
+    finished_job_max_age_s: float = 7 * 24 * 3600.0
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    auth0_domain: str = ""
+    auth0_client_id: str = ""
+    allowed_emails: tuple[str, ...] = ()
+    local_user: str = "local@localhost"
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.auth0_domain and self.auth0_client_id)
+
+
+@dataclass(frozen=True)
+class Settings:
+    database: DatabaseSettings = field(default_factory=DatabaseSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    sources: SourceSettings = field(default_factory=SourceSettings)
+    jobs: JobSettings = field(default_factory=JobSettings)
+    auth: AuthSettings = field(default_factory=AuthSettings)
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read every Vibe8 variable from `env` (default: the process environment)."""
+    env = os.environ if env is None else env
+    db_default = DatabaseSettings()
+    eng_default = EngineSettings()
+    src_default = SourceSettings()
+    job_default = JobSettings()
+    return Settings(
+        database=DatabaseSettings(
+            url=env.get("DATABASE_URL", "").strip() or db_default.url,
+            pool_size=_int(env, "DB_POOL_SIZE", db_default.pool_size, minimum=1),
+            max_overflow=_int(env, "DB_MAX_OVERFLOW", db_default.max_overflow),
+        ),
+        engine=EngineSettings(
+            workers=_int(env, "VIBE8_ANALYSIS_WORKERS", eng_default.workers, minimum=1),
+            collector_timeout_s=_float(env, "VIBE8_COLLECTOR_TIMEOUT", eng_default.collector_timeout_s, 1.0),
+            cache_dir=Path(env.get("VIBE8_CACHE_DIR", "").strip() or eng_default.cache_dir),
+            cache_max_mb=_int(env, "VIBE8_CACHE_MAX_MB", eng_default.cache_max_mb),
+            package_index_url=(env.get("VIBE8_PACKAGE_INDEX_URL", "").strip() or eng_default.package_index_url),
+            package_index_timeout_s=_float(
+                env, "VIBE8_PACKAGE_INDEX_TIMEOUT", eng_default.package_index_timeout_s, 0.1
+            ),
+        ),
+        sources=SourceSettings(
+            upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,
+            uncompressed_max_bytes=_int(
+                env, "VIBE8_UNCOMPRESSED_MAX_MB", src_default.uncompressed_max_bytes >> 20, 1
+            )
+            << 20,
+            max_entries=_int(env, "VIBE8_ARCHIVE_MAX_ENTRIES", src_default.max_entries, 1),
+            max_compression_ratio=_int(env, "VIBE8_ARCHIVE_MAX_RATIO", src_default.max_compression_ratio, 1),
+            git_allowed_hosts=_list(env, "VIBE8_GIT_ALLOWED_HOSTS", src_default.git_allowed_hosts),
+            git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 1),
+            git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
+            git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1)
+            << 20,
+        ),
+        jobs=JobSettings(
+            embedded_worker=_bool(env, "VIBE8_EMBEDDED_WORKER", job_default.embedded_worker),
+            worker_threads=_int(env, "VIBE8_WORKER_THREADS", job_default.worker_threads, 1),
+            poll_interval_s=_float(env, "VIBE8_POLL_INTERVAL", job_default.poll_interval_s, 0.01),
+            heartbeat_interval_s=_float(env, "VIBE8_HEARTBEAT_INTERVAL", job_default.heartbeat_interval_s, 0.01),
+            heartbeat_timeout_s=_float(env, "VIBE8_HEARTBEAT_TIMEOUT", job_default.heartbeat_timeout_s, 0.05),
+            max_attempts=_int(env, "VIBE8_JOB_MAX_ATTEMPTS", job_default.max_attempts, 1),
+            job_time_limit_s=_float(env, "VIBE8_JOB_TIME_LIMIT", job_default.job_time_limit_s, 1.0),
+            finished_job_max_age_s=_float(
+                env, "VIBE8_FINISHED_JOB_MAX_AGE", job_default.finished_job_max_age_s, 0.0
+            ),
+        ),
+        auth=AuthSettings(
+            auth0_domain=env.get("AUTH0_DOMAIN", "").strip(),
+            auth0_client_id=env.get("AUTH0_CLIENT_ID", "").strip(),
+            allowed_emails=_list(env, "VIBE8_ALLOWED_EMAILS"),
+            local_user=env.get("VIBE8_LOCAL_USER", "").strip() or AuthSettings().local_user,
+        ),
+    )

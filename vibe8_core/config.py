@@ -96,7 +96,10 @@ class SourceSettings:
     git_clone_timeout_s: float = 300.0
     git_clone_max_bytes: int = 1024 * 1024 * 1024
     # Extra `git -c key=value` pairs; exists so tests can rewrite https://github.com/ to local bare repos.
+    # Only `url.<base>.insteadOf` keys are accepted (see vibe8_core/sources/gitconfig.py); no env variable.
     git_extra_config: tuple[str, ...] = ()
+    # Parent folder of the private per-job workspaces; None means the system temporary folder.
+    workspace_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             collector_timeout_s=_float(env, "VIBE8_COLLECTOR_TIMEOUT", eng_default.collector_timeout_s, 1.0),
             cache_dir=Path(env.get("VIBE8_CACHE_DIR", "").strip() or eng_default.cache_dir),
             cache_max_mb=_int(env, "VIBE8_CACHE_MAX_MB", eng_default.cache_max_mb),
-            package_index_url=(env.get("VIBE8_PACKAGE_INDEX_URL", "").strip() or eng_default.package_index_url),
+            package_index_url=(
+                env.get("VIBE8_PACKAGE_INDEX_URL", "").strip() or eng_default.package_index_url
+            ),
             package_index_timeout_s=_float(
                 env, "VIBE8_PACKAGE_INDEX_TIMEOUT", eng_default.package_index_timeout_s, 0.1
             ),
@@ -170,12 +175,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
             git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1)
             << 20,
+            workspace_dir=Path(raw_dir) if (raw_dir := env.get("VIBE8_WORKSPACE_DIR", "").strip()) else None,
         ),
         jobs=JobSettings(
             embedded_worker=_bool(env, "VIBE8_EMBEDDED_WORKER", job_default.embedded_worker),
             worker_threads=_int(env, "VIBE8_WORKER_THREADS", job_default.worker_threads, 1),
             poll_interval_s=_float(env, "VIBE8_POLL_INTERVAL", job_default.poll_interval_s, 0.01),
-            heartbeat_interval_s=_float(env, "VIBE8_HEARTBEAT_INTERVAL", job_default.heartbeat_interval_s, 0.01),
+            heartbeat_interval_s=_float(
+                env, "VIBE8_HEARTBEAT_INTERVAL", job_default.heartbeat_interval_s, 0.01
+            ),
             heartbeat_timeout_s=_float(env, "VIBE8_HEARTBEAT_TIMEOUT", job_default.heartbeat_timeout_s, 0.05),
             max_attempts=_int(env, "VIBE8_JOB_MAX_ATTEMPTS", job_default.max_attempts, 1),
             job_time_limit_s=_float(env, "VIBE8_JOB_TIME_LIMIT", job_default.job_time_limit_s, 1.0),

@@ -1,0 +1,96 @@
+"""Shared fixtures: a migrated throwaway database on SQLite and on PostgreSQL.
+
+PostgreSQL comes from VIBE8_TEST_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/postgres):
+each test session creates its own database there and drops it at the end. Where the server cannot
+be reached the PostgreSQL half is skipped with the reason, unless VIBE8_REQUIRE_POSTGRES=1 (CI sets
+it), in which case those tests fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from vibe8_core.config import DatabaseSettings
+from vibe8_core.store import Database
+from vibe8_core.store.migrate import upgrade
+
+DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+BACKENDS = ("sqlite", "postgresql")
+
+
+def _pg_server_url() -> str:
+    url = make_url(os.environ.get("VIBE8_TEST_POSTGRES_URL") or DEFAULT_PG_SERVER)
+    if url.get_driver_name() in ("", "psycopg2"):
+        url = url.set(drivername="postgresql+psycopg")
+    return url.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """Create a throwaway database on the test server; yield its URL; drop it."""
+    server = _pg_server_url()
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
+    name = f"vibe8_test_{uuid.uuid4().hex[:12]}"
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any failure to reach the server decides skip/fail
+        admin.dispose()
+        reason = (
+            f"PostgreSQL at {make_url(server).render_as_string()} is unreachable: {exc.__class__.__name__}"
+        )
+        if os.environ.get("VIBE8_REQUIRE_POSTGRES") == "1":
+            pytest.fail(reason + " (VIBE8_REQUIRE_POSTGRES=1)")
+        pytest.skip(reason)
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_sqlite_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path: Path = tmp_path_factory.mktemp("sqlite") / "vibe8.sqlite3"
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated_postgres_url(postgres_server_url: str) -> str:
+    upgrade(postgres_server_url)
+    return postgres_server_url
+
+
+def _truncate(db: Database) -> None:
+    with db.engine.begin() as conn:
+        for table in ("jobs", "analysis_runs", "users"):
+            conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest) -> str:
+    """A migrated database URL, once per backend."""
+    fixture = "migrated_sqlite_url" if request.param == "sqlite" else "migrated_postgres_url"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    """A `Database` on an emptied, migrated schema (SQLite and PostgreSQL)."""
+    database = Database(DatabaseSettings(url=database_url))
+    _truncate(database)
+    try:
+        yield database
+    finally:
+        _truncate(database)
+        database.dispose()

@@ -1,0 +1,32 @@
+"""The store: SQLAlchemy models, the engine and unit of work, and the repositories.
+
+Owner checks live here: every read or delete of a run or job takes the user id.
+"""
+
+from vibe8_core.store.db import Database, UnitOfWork, describe_url, parse_database_url
+from vibe8_core.store.errors import (
+    AccessError,
+    DatabaseUnavailableError,
+    ForbiddenError,
+    NotFoundError,
+    StoreError,
+)
+from vibe8_core.store.records import ClaimedJob, JobRecord, NewRun, RunFilter, RunRecord, UserRecord
+
+__all__ = [
+    "AccessError",
+    "ClaimedJob",
+    "Database",
+    "DatabaseUnavailableError",
+    "ForbiddenError",
+    "JobRecord",
+    "NewRun",
+    "NotFoundError",
+    "RunFilter",
+    "RunRecord",
+    "StoreError",
+    "UnitOfWork",
+    "UserRecord",
+    "describe_url",
+    "parse_database_url",
+]

@@ -1,0 +1,32 @@
+"""Errors raised by the store. Messages are one sentence a user can read."""
+
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base class for the store's errors."""
+
+
+class DatabaseUnavailableError(StoreError):
+    """DATABASE_URL is malformed, names an unsupported backend, or cannot be reached."""
+
+
+class AccessError(StoreError):
+    """The record cannot be shown to this user.
+
+    Callers show `public_message` for both subclasses, so a refusal never tells a user whether
+    somebody else's record exists.
+    """
+
+    public_message = "Not found (it does not exist or is not yours)."
+
+    def __init__(self, message: str | None = None) -> None:
+        super().__init__(message or self.public_message)
+
+
+class NotFoundError(AccessError):
+    """No record with that id."""
+
+
+class ForbiddenError(AccessError):
+    """The record exists but belongs to another user."""

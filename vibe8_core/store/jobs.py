@@ -1,0 +1,238 @@
+"""Jobs: the owner's view (create, status, list, delete) and the queue's SQL, kept together.
+
+Queue discipline: a worker claims the oldest pending job in one statement (PostgreSQL adds
+`FOR UPDATE SKIP LOCKED`; SQLite serialises writers, so its conditional UPDATE is atomic). Every
+later write by a worker is guarded by `status = 'running' AND claimed_by = <worker>`, so a worker
+that lost its job (requeued after a missed heartbeat) can no longer change it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, delete, func, select, update
+from sqlalchemy.orm import Session
+
+from vibe8_core.store.errors import ForbiddenError, NotFoundError
+from vibe8_core.store.models import JOB_STATUSES, Job, db_now, db_seconds_ago
+from vibe8_core.store.records import ClaimedJob, JobRecord
+
+FINISHED = ("completed", "failed")
+
+_LIST_COLUMNS = (
+    Job.job_id,
+    Job.user_id,
+    Job.status,
+    Job.source_kind,
+    Job.result_run_id,
+    Job.error_message,
+    Job.created_at,
+    Job.updated_at,
+    Job.attempts,
+    Job.progress,
+    Job.source_metadata["project_name"].as_string().label("project_name"),
+    Job.source_metadata["upload_filename"].as_string().label("upload_filename"),
+    Job.source_metadata["git_repo_url"].as_string().label("git_repo_url"),
+    Job.source_metadata["git_branch"].as_string().label("git_branch"),
+)
+
+
+def _record(row: Row[Any]) -> JobRecord:
+    label = f"{row.git_repo_url}@{row.git_branch}" if row.source_kind == "github" else row.upload_filename
+    return JobRecord(
+        job_id=row.job_id,
+        user_id=row.user_id,
+        status=row.status,
+        source_kind=row.source_kind,
+        result_run_id=row.result_run_id,
+        error_message=row.error_message,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        attempts=row.attempts,
+        project_name=row.project_name,
+        source_label=label,
+        progress=dict(row.progress or {}),
+    )
+
+
+def _held_by(job_id: str, worker_id: str) -> tuple[ColumnElement[bool], ...]:
+    return (Job.job_id == job_id, Job.status == "running", Job.claimed_by == worker_id)
+
+
+class JobRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    # -- the owner's view -------------------------------------------------------------------
+    def create_pending(self, user_id: uuid.UUID, source_kind: str, source_metadata: dict[str, Any]) -> str:
+        job_id = uuid.uuid4().hex
+        self.session.add(
+            Job(
+                job_id=job_id,
+                user_id=user_id,
+                status="pending",
+                source_kind=source_kind,
+                source_metadata=source_metadata,
+                progress={"step": "queued"},
+            )
+        )
+        self.session.flush()
+        return job_id
+
+    def get_for_owner(self, job_id: str, user_id: uuid.UUID) -> JobRecord:
+        row = self.session.execute(select(*_LIST_COLUMNS).where(Job.job_id == job_id)).first()
+        if row is None:
+            raise NotFoundError()
+        if row.user_id != user_id:
+            raise ForbiddenError()
+        return _record(row)
+
+    def list_for_user(
+        self, user_id: uuid.UUID, statuses: tuple[str, ...] | None = None, *, limit: int = 50
+    ) -> list[JobRecord]:
+        stmt = select(*_LIST_COLUMNS).where(Job.user_id == user_id)
+        if statuses:
+            unknown = set(statuses) - set(JOB_STATUSES)
+            if unknown:
+                raise ValueError(f"unknown job status {sorted(unknown)[0]!r}")
+            stmt = stmt.where(Job.status.in_(statuses))
+        stmt = stmt.order_by(Job.created_at.desc(), Job.job_id).limit(limit)
+        return [_record(row) for row in self.session.execute(stmt)]
+
+    def delete_for_owner(self, job_id: str, user_id: uuid.UUID) -> None:
+        """Delete the owner's job (the seed's step 5: once its result has been retrieved)."""
+        self.get_for_owner(job_id, user_id)
+        self.session.execute(delete(Job).where(Job.job_id == job_id))
+
+    def delete_finished_older_than(self, max_age_s: float) -> int:
+        """The cleanup query (served by ix_jobs_status_updated); returns how many went."""
+        result = self.session.execute(
+            delete(Job).where(Job.status.in_(FINISHED), Job.updated_at < db_seconds_ago(max_age_s))
+        )
+        return int(result.rowcount or 0)
+
+    # -- the queue ------------------------------------------------------------------------------
+    def claim_next(self, worker_id: str) -> ClaimedJob | None:
+        """Atomically move the oldest pending job to running for `worker_id`."""
+        oldest = (
+            select(Job.job_id).where(Job.status == "pending").order_by(Job.created_at, Job.job_id).limit(1)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            oldest = oldest.with_for_update(skip_locked=True)
+        stmt = (
+            update(Job)
+            .where(Job.job_id == oldest.scalar_subquery(), Job.status == "pending")
+            .values(
+                status="running",
+                claimed_by=worker_id,
+                attempts=Job.attempts + 1,
+                started_at=db_now(),
+                updated_at=db_now(),
+                progress={"step": "starting"},
+            )
+            .returning(Job.job_id, Job.user_id, Job.source_kind, Job.source_metadata, Job.attempts)
+            .execution_options(synchronize_session=False)
+        )
+        row = self.session.execute(stmt).first()
+        if row is None:
+            return None
+        return ClaimedJob(
+            job_id=row.job_id,
+            user_id=row.user_id,
+            source_kind=row.source_kind,
+            source_metadata=dict(row.source_metadata or {}),
+            attempts=row.attempts,
+        )
+
+    def heartbeat(self, job_id: str, worker_id: str, progress: dict[str, Any] | None = None) -> bool:
+        """Move `updated_at` (and the progress, if given); False if the worker no longer holds it."""
+        values: dict[str, Any] = {"updated_at": db_now()}
+        if progress is not None:
+            values["progress"] = progress
+        stmt = update(Job).where(*_held_by(job_id, worker_id)).values(**values)
+        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+
+    def _finish(self, job_id: str, worker_id: str, values: dict[str, Any]) -> bool:
+        held = self.session.execute(select(Job.source_metadata).where(*_held_by(job_id, worker_id))).first()
+        if held is None:
+            return False
+        kept = {key: value for key, value in (held.source_metadata or {}).items() if key != "file_data"}
+        stmt = (
+            update(Job)
+            .where(*_held_by(job_id, worker_id))
+            .values(source_metadata=kept, claimed_by=None, updated_at=db_now(), **values)
+        )
+        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+
+    def mark_completed(self, job_id: str, worker_id: str, run_id: uuid.UUID) -> bool:
+        """Completed with its run, in the caller's transaction; False for a stale worker."""
+        progress = {"step": "done"}
+        return self._finish(
+            job_id, worker_id, {"status": "completed", "result_run_id": run_id, "progress": progress}
+        )
+
+    def mark_failed(self, job_id: str, worker_id: str, message: str) -> bool:
+        values = {"status": "failed", "error_message": message[:2000], "progress": {"step": "failed"}}
+        return self._finish(job_id, worker_id, values)
+
+    def requeue_stale(self, heartbeat_timeout_s: float, max_attempts: int) -> tuple[int, int]:
+        """Running jobs with no heartbeat within the timeout: back to pending, or failed after
+        `max_attempts` claims. Returns (requeued, failed)."""
+        stale = (Job.status == "running", Job.updated_at < db_seconds_ago(heartbeat_timeout_s))
+        failed = self.session.execute(
+            update(Job)
+            .where(*stale, Job.attempts >= max_attempts)
+            .values(
+                status="failed",
+                claimed_by=None,
+                updated_at=db_now(),
+                progress={"step": "failed"},
+                error_message=(
+                    f"The analysis stopped responding {max_attempts} time(s) (its worker died or hung), "
+                    "so Vibe8 gave up on it."
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        requeued = self.session.execute(
+            update(Job)
+            .where(*stale, Job.attempts < max_attempts)
+            .values(status="pending", claimed_by=None, updated_at=db_now(), progress={"step": "queued"})
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        return int(requeued or 0), int(failed or 0)
+
+    def release(self, job_id: str, worker_id: str) -> bool:
+        """Give a held job back to the queue (graceful stop); the claim does not count."""
+        stmt = (
+            update(Job)
+            .where(*_held_by(job_id, worker_id))
+            .values(
+                status="pending",
+                claimed_by=None,
+                attempts=Job.attempts - 1,
+                updated_at=db_now(),
+                progress={"step": "queued"},
+            )
+        )
+        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+
+    def fail_overdue(self, time_limit_s: float) -> int:
+        """Fail running jobs that passed the per-job time limit, whoever holds them."""
+        stmt = (
+            update(Job)
+            .where(Job.status == "running", Job.started_at < db_seconds_ago(time_limit_s))
+            .values(
+                status="failed",
+                claimed_by=None,
+                updated_at=db_now(),
+                progress={"step": "failed"},
+                error_message=f"The analysis ran longer than the {time_limit_s:.0f} s time limit.",
+            )
+        )
+        return int(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)
+
+    def count_by_status(self) -> dict[str, int]:
+        rows = self.session.execute(select(Job.status, func.count()).group_by(Job.status))
+        return {status: int(count) for status, count in rows}

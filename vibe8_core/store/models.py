@@ -1,0 +1,180 @@
+"""SQLAlchemy models: the tables of shared/seed/DATABASE.md, column by column.
+
+Portable types: `Uuid` is native `uuid` on PostgreSQL, `JSONType` is `jsonb` there, and
+`UTCDateTime` is `timestamp with time zone`; on SQLite the same models work and datetimes come back
+timezone-aware (UTC). Columns beyond the seed are added by later migrations only (see migrations/).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    TypeDecorator,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import FunctionElement
+
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+
+SUBMISSION_TYPES = ("upload", "github")
+JOB_STATUSES = ("pending", "running", "completed", "failed")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """`timestamp with time zone`; SQLite drops the zone, so values are read back as UTC."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is not None and dialect.name == "sqlite":
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    """Insert-time default: the process clock in UTC, with microseconds (orders history exactly)."""
+    return datetime.now(UTC)
+
+
+class db_now(FunctionElement[datetime]):
+    """The database clock, used by the queue so that workers on several machines share one clock."""
+
+    type = UTCDateTime()
+    inherit_cache = True
+
+
+@compiles(db_now, "postgresql")
+def _pg_now(element: db_now, compiler: Any, **kw: Any) -> str:
+    return "clock_timestamp()"
+
+
+@compiles(db_now, "sqlite")
+def _sqlite_now(element: db_now, compiler: Any, **kw: Any) -> str:
+    return "strftime('%Y-%m-%d %H:%M:%f000', 'now')"
+
+
+class db_seconds_ago(FunctionElement[datetime]):
+    """The database clock minus some seconds (for heartbeat and age cut-offs)."""
+
+    type = UTCDateTime()
+    inherit_cache = False
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = max(0.0, float(seconds))
+        super().__init__()
+
+
+@compiles(db_seconds_ago, "postgresql")
+def _pg_seconds_ago(element: db_seconds_ago, compiler: Any, **kw: Any) -> str:
+    return f"(clock_timestamp() - interval '{element.seconds:.3f} seconds')"
+
+
+@compiles(db_seconds_ago, "sqlite")
+def _sqlite_seconds_ago(element: db_seconds_ago, compiler: Any, **kw: Any) -> str:
+    return f"strftime('%Y-%m-%d %H:%M:%f000', 'now', '-{element.seconds:.3f} seconds')"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    email: Mapped[str] = mapped_column(String, nullable=False, unique=True, index=True)
+    auth0_sub: Mapped[str | None] = mapped_column(String, nullable=True, unique=True, index=True)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, server_default=func.now(), default=utcnow
+    )
+    last_login: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    analysis_runs: Mapped[list[AnalysisRun]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+    jobs: Mapped[list[Job]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class AnalysisRun(Base):
+    __tablename__ = "analysis_runs"
+    __table_args__ = (
+        CheckConstraint("submission_type IN ('upload', 'github')", name="ck_analysis_runs_submission_type"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, index=True, server_default=func.now(), default=utcnow
+    )
+    upload_filename: Mapped[str | None] = mapped_column(String)
+    submission_type: Mapped[str] = mapped_column(String, nullable=False)
+    project_name: Mapped[str | None] = mapped_column(String)
+    author_type: Mapped[str | None] = mapped_column(String)
+    author_model: Mapped[str | None] = mapped_column(String)
+    git_repo_url: Mapped[str | None] = mapped_column(String)
+    git_branch: Mapped[str | None] = mapped_column(String)
+    git_commit_sha: Mapped[str | None] = mapped_column(String)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
+    file_tree: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True, deferred=True)
+    errors: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
+
+    user: Mapped[User] = relationship(back_populates="analysis_runs")
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'running', 'completed', 'failed')", name="ck_jobs_status"),
+        CheckConstraint("source_kind IN ('upload', 'github')", name="ck_jobs_source_kind"),
+        Index("ix_jobs_status_updated", "status", "updated_at"),
+    )
+
+    job_id: Mapped[str] = mapped_column(String, primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    status: Mapped[str] = mapped_column(String, nullable=False, index=True)
+    source_kind: Mapped[str] = mapped_column(String, nullable=False)
+    source_metadata: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    result_run_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("analysis_runs.run_id", ondelete="SET NULL"), nullable=True
+    )
+    error_message: Mapped[str | None] = mapped_column(String)
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, server_default=func.now(), default=utcnow
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, server_default=func.now(), default=utcnow, onupdate=utcnow
+    )
+    # Added by migration 0002 for the runner (not in the seed): who holds the job, how often it
+    # was claimed, and what it is doing now.
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
+    claimed_by: Mapped[str | None] = mapped_column(String, nullable=True)
+    progress: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="jobs")

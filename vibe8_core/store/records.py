@@ -1,0 +1,141 @@
+"""Plain, immutable records the repositories return (safe to cache and to pass between threads)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class UserRecord:
+    id: uuid.UUID
+    email: str
+    auth0_sub: str | None
+    created_at: datetime
+    last_login: datetime | None
+
+
+@dataclass(frozen=True)
+class RunFilter:
+    """Filters for a user's history; None means 'any'."""
+
+    project_name: str | None = None
+    author_type: str | None = None
+    author_model: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """What the job runner stores for one finished analysis."""
+
+    submission_type: str
+    metrics: dict[str, Any]
+    file_tree: dict[str, Any] | None
+    errors: list[str]
+    upload_filename: str | None = None
+    project_name: str | None = None
+    author_type: str | None = None
+    author_model: str | None = None
+    git_repo_url: str | None = None
+    git_branch: str | None = None
+    git_commit_sha: str | None = None
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A stored analysis. `file_tree` is None unless it was asked for (it can be large)."""
+
+    run_id: uuid.UUID
+    user_id: uuid.UUID
+    created_at: datetime
+    submission_type: str
+    upload_filename: str | None
+    project_name: str | None
+    author_type: str | None
+    author_model: str | None
+    git_repo_url: str | None
+    git_branch: str | None
+    git_commit_sha: str | None
+    metrics: dict[str, Any]
+    errors: list[str]
+    file_tree: dict[str, Any] | None = None
+
+    @property
+    def source_label(self) -> str:
+        if self.submission_type == "github":
+            sha = (self.git_commit_sha or "")[:10]
+            return f"{self.git_repo_url}@{self.git_branch}" + (f" ({sha})" if sha else "")
+        return self.upload_filename or "upload"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready columns (for exports and the command line)."""
+        data = {
+            "run_id": str(self.run_id),
+            "user_id": str(self.user_id),
+            "created_at": self.created_at.isoformat(),
+            "submission_type": self.submission_type,
+            "upload_filename": self.upload_filename,
+            "project_name": self.project_name,
+            "author_type": self.author_type,
+            "author_model": self.author_model,
+            "git_repo_url": self.git_repo_url,
+            "git_branch": self.git_branch,
+            "git_commit_sha": self.git_commit_sha,
+            "metrics": self.metrics,
+            "errors": self.errors,
+        }
+        if self.file_tree is not None:
+            data["file_tree"] = self.file_tree
+        return data
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A job as its owner sees it; never carries the uploaded bytes."""
+
+    job_id: str
+    user_id: uuid.UUID
+    status: str
+    source_kind: str
+    result_run_id: uuid.UUID | None
+    error_message: str | None
+    created_at: datetime
+    updated_at: datetime
+    attempts: int
+    project_name: str | None = None
+    source_label: str | None = None
+    progress: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("completed", "failed")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "job_id": self.job_id,
+            "status": self.status,
+            "source_kind": self.source_kind,
+            "source": self.source_label,
+            "project_name": self.project_name,
+            "progress": self.progress,
+            "result_run_id": str(self.result_run_id) if self.result_run_id else None,
+            "error_message": self.error_message,
+            "attempts": self.attempts,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+        }
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    """A job a worker holds: everything it needs to run the analysis."""
+
+    job_id: str
+    user_id: uuid.UUID
+    source_kind: str
+    source_metadata: dict[str, Any]
+    attempts: int

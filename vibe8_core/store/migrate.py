@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from vibe8_core.config import PROJECT_ROOT
+from vibe8_core.store.db import Database
+from vibe8_core.store.errors import DatabaseUnavailableError
 
 
 def alembic_config(database_url: str) -> Config:
@@ -22,3 +26,15 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 
 def downgrade(database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
+
+
+def require_current_schema(db: Database) -> None:
+    """Refuse to work on a database that is not migrated to head, with the command that fixes it."""
+    db.check_connection()
+    head = ScriptDirectory.from_config(alembic_config(db.settings.url)).get_current_head()
+    with db.engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_revision()
+    if current != head:
+        raise DatabaseUnavailableError(
+            f"The database schema is at {current or 'nothing'}, not {head}: run `python -m vibe8_core migrate`."
+        )

@@ -1,0 +1,254 @@
+"""The database-backed job runner: claim, heartbeat, run, finish, recover, clean up.
+
+One `JobRunner` owns N worker threads in this process. Any number of processes on any number of
+machines may run one against the same PostgreSQL: claims are atomic, every write after the claim
+is guarded by the worker's id, and jobs whose worker died are requeued by whoever notices first.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, analyze_folder
+from vibe8_core.config import Settings
+from vibe8_core.sources import SourceError, prepared_source
+from vibe8_core.store import ClaimedJob, Database, NewRun
+
+log = logging.getLogger(__name__)
+
+MAINTENANCE_EVERY_S = 30.0
+
+
+class JobInterrupted(Exception):
+    """Raised inside the analysis to abandon a job (stop requested, job lost or out of time)."""
+
+
+@dataclass
+class _JobState:
+    """What the heartbeat thread and the analysis share while one job runs."""
+
+    job: ClaimedJob
+    started: float = field(default_factory=time.monotonic)
+    progress: dict[str, Any] = field(default_factory=lambda: {"step": "starting"})
+    lost: bool = False
+    overdue: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def update(self, **progress: Any) -> None:
+        with self.lock:
+            self.progress = {**self.progress, **progress}
+
+    def snapshot(self) -> dict[str, Any]:
+        with self.lock:
+            return dict(self.progress)
+
+
+def worker_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+class JobRunner:
+    """Runs jobs from the database in `threads` worker threads until `stop()`."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        *,
+        threads: int | None = None,
+        analyze: Callable[..., AnalysisResult] = analyze_folder,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.threads = threads or settings.jobs.worker_threads
+        self.stop_event = threading.Event()
+        self.abandon_event = threading.Event()
+        self._analyze = analyze
+        self._workers: list[threading.Thread] = []
+        self._last_maintenance = 0.0
+        self._maintenance_lock = threading.Lock()
+
+    # -- lifecycle ------------------------------------------------------------------------------
+    def start(self) -> None:
+        for index in range(self.threads):
+            worker = threading.Thread(
+                target=self._loop, args=(worker_identity(),), name=f"vibe8-worker-{index}", daemon=True
+            )
+            worker.start()
+            self._workers.append(worker)
+
+    def stop(self, timeout: float | None = None, *, abandon: bool = False) -> None:
+        """Stop taking jobs; a job in hand finishes (or, with `abandon`, returns to pending)."""
+        self.stop_event.set()
+        if abandon:
+            self.abandon_event.set()
+        for worker in self._workers:
+            worker.join(timeout)
+
+    @property
+    def alive(self) -> bool:
+        return any(worker.is_alive() for worker in self._workers)
+
+    def drain(self) -> int:
+        """Run jobs in this thread until none is pending; returns how many were processed."""
+        worker_id = worker_identity()
+        done = 0
+        while not self.stop_event.is_set() and self.run_once(worker_id):
+            done += 1
+        return done
+
+    def _loop(self, worker_id: str) -> None:
+        while not self.stop_event.is_set():
+            try:
+                worked = self.run_once(worker_id)
+            except Exception:  # noqa: BLE001 - a worker thread must outlive any one failure
+                log.exception("worker %s: unexpected error; carrying on", worker_id)
+                worked = False
+            if not worked:
+                self.stop_event.wait(self.settings.jobs.poll_interval_s)
+
+    # -- one job --------------------------------------------------------------------------------
+    def run_once(self, worker_id: str) -> bool:
+        """Maintenance if due, then claim and process one job. False when nothing was pending."""
+        self.maintain()
+        with self.db.unit_of_work() as uow:
+            job = uow.jobs.claim_next(worker_id)
+            uow.commit()
+        if job is None:
+            return False
+        log.info("worker %s: claimed job %s (attempt %d)", worker_id, job.job_id, job.attempts)
+        self._process(job, worker_id)
+        return True
+
+    def _process(self, job: ClaimedJob, worker_id: str) -> None:
+        state = _JobState(job)
+        beat_stop = threading.Event()
+        beater = threading.Thread(target=self._heartbeat, args=(state, worker_id, beat_stop), daemon=True)
+        beater.start()
+        try:
+            result, commit_sha = self._analyse(job, state)
+        except JobInterrupted:
+            self._interrupted(job, worker_id, state)
+            return
+        except (SourceError, NoPythonFilesError) as exc:
+            self._fail(job, worker_id, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - any surprise becomes a failed job, not a dead worker
+            log.exception("job %s failed unexpectedly", job.job_id)
+            self._fail(job, worker_id, f"The analysis failed unexpectedly ({type(exc).__name__}).")
+            return
+        finally:
+            beat_stop.set()
+            beater.join()
+        self._complete(job, worker_id, result, commit_sha)
+
+    def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None]:
+        def on_step(step: str) -> None:
+            self._check(state)
+            state.update(step=step)
+
+        def on_progress(progress: Progress) -> None:
+            self._check(state)
+            state.update(step=progress.step, files_done=progress.files_done, files_total=progress.files_total)
+
+        with prepared_source(job.source_kind, job.source_metadata, self.settings.sources, on_step) as source:
+            on_step("analysing")
+            result = self._analyze(
+                source.path, settings=self.settings.engine, churn=source.is_git_checkout, progress=on_progress
+            )
+            return result, source.commit_sha
+
+    def _check(self, state: _JobState) -> None:
+        if state.lost or state.overdue or self.abandon_event.is_set():
+            raise JobInterrupted
+
+    def _heartbeat(self, state: _JobState, worker_id: str, stop: threading.Event) -> None:
+        interval = self.settings.jobs.heartbeat_interval_s
+        limit = self.settings.jobs.job_time_limit_s
+        while not stop.wait(interval):
+            if time.monotonic() - state.started > limit:
+                state.overdue = True
+            try:
+                with self.db.unit_of_work() as uow:
+                    held = uow.jobs.heartbeat(state.job.job_id, worker_id, state.snapshot())
+                    uow.commit()
+            except Exception:  # noqa: BLE001 - a missed beat is retried; the timeout is generous
+                log.warning("job %s: heartbeat failed", state.job.job_id, exc_info=True)
+                continue
+            if not held:
+                state.lost = True
+                return
+
+    # -- endings --------------------------------------------------------------------------------
+    def _complete(
+        self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None
+    ) -> None:
+        meta = job.source_metadata
+        github = job.source_kind == "github"
+        new = NewRun(
+            submission_type=job.source_kind,
+            metrics=result.metrics,
+            file_tree=result.file_tree,
+            errors=list(result.errors),
+            upload_filename=None if github else meta.get("upload_filename"),
+            project_name=meta.get("project_name"),
+            author_type=meta.get("author_type"),
+            author_model=meta.get("author_model"),
+            git_repo_url=meta.get("git_repo_url") if github else None,
+            git_branch=meta.get("git_branch") if github else None,
+            git_commit_sha=commit_sha if github else None,
+        )
+        with self.db.unit_of_work() as uow:
+            run = uow.runs.create(job.user_id, new)
+            if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):
+                log.warning("job %s: lost to another worker; result discarded", job.job_id)
+                return  # rolled back: the run row goes with it
+            uow.commit()
+        log.info("job %s: completed as run %s", job.job_id, run.run_id)
+
+    def _fail(self, job: ClaimedJob, worker_id: str, message: str) -> None:
+        with self.db.unit_of_work() as uow:
+            uow.jobs.mark_failed(job.job_id, worker_id, message)
+            uow.commit()
+        log.info("job %s: failed: %s", job.job_id, message)
+
+    def _interrupted(self, job: ClaimedJob, worker_id: str, state: _JobState) -> None:
+        if state.overdue:
+            limit = self.settings.jobs.job_time_limit_s
+            self._fail(job, worker_id, f"The analysis ran longer than the {limit:.0f} s time limit.")
+        elif not state.lost:
+            with self.db.unit_of_work() as uow:
+                uow.jobs.release(job.job_id, worker_id)
+                uow.commit()
+            log.info("job %s: returned to the queue (worker stopping)", job.job_id)
+
+    # -- housekeeping ---------------------------------------------------------------------------
+    def maintain(self, *, force: bool = False) -> None:
+        """Requeue or fail jobs whose worker died, fail overdue ones, delete old finished ones."""
+        now = time.monotonic()
+        with self._maintenance_lock:
+            if not force and now - self._last_maintenance < MAINTENANCE_EVERY_S:
+                return
+            self._last_maintenance = now
+        cfg = self.settings.jobs
+        with self.db.unit_of_work() as uow:
+            requeued, failed = uow.jobs.requeue_stale(cfg.heartbeat_timeout_s, cfg.max_attempts)
+            overdue = uow.jobs.fail_overdue(cfg.job_time_limit_s + cfg.heartbeat_timeout_s)
+            cleaned = uow.jobs.delete_finished_older_than(cfg.finished_job_max_age_s)
+            uow.commit()
+        if requeued or failed or overdue or cleaned:
+            log.info(
+                "maintenance: requeued %d, failed %d, overdue %d, cleaned %d",
+                requeued,
+                failed,
+                overdue,
+                cleaned,
+            )

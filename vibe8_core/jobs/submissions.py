@@ -1,0 +1,117 @@
+"""Submitting work: validate a stranger's input once, then enqueue a `pending` job.
+
+The upload's bytes travel inside the job's `source_metadata` (base64, as the seed shows), so a
+worker on any machine needs nothing but the database.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+from vibe8_core.config import Settings
+from vibe8_core.sources import SourceError, normalize_github_url, validate_branch, validate_upload
+from vibe8_core.store import Database
+
+AUTHOR_TYPES = ("human", "ai")
+SUGGESTED_MODELS = (
+    "developer",
+    "chatgpt",
+    "gpt-4",
+    "gpt-4o",
+    "claude",
+    "copilot",
+    "gemini",
+    "llama",
+    "mistral",
+)
+_MAX_TEXT = 100
+_PRINTABLE = re.compile(r"^[^\x00-\x1f\x7f]*$")
+
+
+class SubmissionError(ValueError):
+    """The submission is refused; the message is one sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Authorship:
+    project_name: str | None = None
+    author_type: str = "human"
+    author_model: str | None = None
+
+
+def _clean_text(value: str | None, label: str) -> str | None:
+    if value is None:
+        return None
+    value = value.strip()
+    if not value:
+        return None
+    if len(value) > _MAX_TEXT or not _PRINTABLE.match(value):
+        raise SubmissionError(f"The {label} must be at most {_MAX_TEXT} printable characters.")
+    return value
+
+
+def check_authorship(authorship: Authorship, default_project: str) -> Authorship:
+    """Normalise the who-wrote-it fields; an AI author needs a model name."""
+    author_type = (authorship.author_type or "").strip().lower()
+    if author_type not in AUTHOR_TYPES:
+        raise SubmissionError("The author type must be 'human' or 'ai'.")
+    model = _clean_text(authorship.author_model, "model name")
+    if author_type == "ai" and not model:
+        raise SubmissionError(
+            "Name the AI model that wrote the code (for example chatgpt, claude or copilot)."
+        )
+    if model:
+        model = model.lower()
+    project = _clean_text(authorship.project_name, "project name") or default_project
+    return Authorship(project_name=project, author_type=author_type, author_model=model or "developer")
+
+
+def submit_upload(
+    db: Database, settings: Settings, user_id: uuid.UUID, filename: str, data: bytes, authorship: Authorship
+) -> str:
+    """Validate an uploaded file and enqueue it; returns the job id."""
+    try:
+        validate_upload(filename, data, settings.sources)
+    except SourceError as exc:
+        raise SubmissionError(str(exc)) from None
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    stem = name.split(".")[0] or "upload"
+    who = check_authorship(authorship, default_project=stem)
+    metadata = {
+        "upload_filename": name,
+        "file_data": base64.b64encode(data).decode("ascii"),
+        "project_name": who.project_name,
+        "author_type": who.author_type,
+        "author_model": who.author_model,
+    }
+    with db.unit_of_work() as uow:
+        job_id = uow.jobs.create_pending(user_id, "upload", metadata)
+        uow.commit()
+    return job_id
+
+
+def submit_github(
+    db: Database, settings: Settings, user_id: uuid.UUID, url: str, branch: str, authorship: Authorship
+) -> str:
+    """Validate a repository URL and branch and enqueue them; returns the job id."""
+    try:
+        repo_url = normalize_github_url(url, settings.sources)
+        branch = validate_branch(branch)
+    except SourceError as exc:
+        raise SubmissionError(str(exc)) from None
+    who = check_authorship(authorship, default_project=repo_url.rstrip("/").rsplit("/", 1)[-1])
+    metadata = {
+        "git_repo_url": repo_url,
+        "git_branch": branch,
+        "project_name": who.project_name,
+        "author_type": who.author_type,
+        "author_model": who.author_model,
+    }
+    with db.unit_of_work() as uow:
+        job_id = uow.jobs.create_pending(user_id, "github", metadata)
+        uow.commit()
+    return job_id

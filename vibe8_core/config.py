@@ -81,6 +81,9 @@ class EngineSettings:
     cache_max_mb: int = 512
     package_index_url: str = "https://pypi.org/pypi"
     package_index_timeout_s: float = 3.0
+    file_timeout_s: float = 60.0  # one file's per-file metrics; past it the file keeps what it has
+    max_file_mb: int = 10  # larger Python files are counted and named in errors, not analysed
+    churn_max_commits: int = 5000  # newest commits read by the churn collector
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             package_index_timeout_s=_float(
                 env, "VIBE8_PACKAGE_INDEX_TIMEOUT", eng_default.package_index_timeout_s, 0.1
             ),
+            file_timeout_s=_float(env, "VIBE8_FILE_TIMEOUT", eng_default.file_timeout_s, 0.1),
+            max_file_mb=_int(env, "VIBE8_MAX_FILE_MB", eng_default.max_file_mb, 1),
+            churn_max_commits=_int(env, "VIBE8_CHURN_MAX_COMMITS", eng_default.churn_max_commits, 1),
         ),
         sources=SourceSettings(
             upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,

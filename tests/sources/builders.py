@@ -1,0 +1,85 @@
+"""Build (hostile) archives in memory for the upload tests."""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import io
+import stat
+import tarfile
+import zipfile
+from collections.abc import Iterable
+
+PY = b"def answer():\n    return 42\n"
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]], compression: int = zipfile.ZIP_DEFLATED) -> bytes:
+    """A zip of (name, data) regular files; a name ending in '/' is a folder."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        for name, data in entries:
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def zip_with_info(info: zipfile.ZipInfo, data: bytes) -> bytes:
+    """A zip with one extra entry described by `info` (type bits, flags) next to a Python file."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("app.py", PY)
+        archive.writestr(info, data)
+    return buffer.getvalue()
+
+
+def zip_symlink(name: str, target: str) -> bytes:
+    info = zipfile.ZipInfo(name)
+    info.create_system = 3
+    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+    return zip_with_info(info, target.encode())
+
+
+def zip_with_nul_in_name() -> bytes:
+    # zipfile cuts names at NUL when writing, so write a placeholder and patch the raw bytes.
+    data = zip_bytes([("app.py", PY), ("evilXname.py", PY)])
+    return data.replace(b"evilXname.py", b"evil\x00name.py")
+
+
+def tar_gz_bytes(members: Iterable[tuple[tarfile.TarInfo, bytes]]) -> bytes:
+    """A gzip-compressed PAX tar of (TarInfo, data) members; data is ignored for non-regular members."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for info, data in members:
+            if info.isreg():
+                info.size = len(data)
+                archive.addfile(info, io.BytesIO(data))
+            else:
+                archive.addfile(info)
+    return gzip.compress(raw.getvalue())
+
+
+def tar_file(name: str, data: bytes = PY, mode: int = 0o644) -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.mode = mode
+    return info, data
+
+
+def tar_special(name: str, kind: bytes, linkname: str = "") -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.type = kind
+    info.linkname = linkname
+    return info, b""
+
+
+def tar_gz_of_files(files: Iterable[tuple[str, bytes]]) -> bytes:
+    return tar_gz_bytes(tar_file(name, data) for name, data in files)
+
+
+def upload_metadata(filename: str, data: bytes) -> dict[str, str]:
+    """A job's source_metadata for an upload, as the submit page stores it."""
+    return {
+        "upload_filename": filename,
+        "file_data": base64.b64encode(data).decode("ascii"),
+        "project_name": "demo",
+        "author_type": "human",
+        "author_model": "",
+    }

@@ -1,14 +1,18 @@
-"""Build (hostile) archives in memory for the upload tests."""
+"""Hostile archives built in memory, and the shapes of the fake remotes conftest.py provides."""
 
 from __future__ import annotations
 
 import base64
 import gzip
 import io
+import socket
 import stat
 import tarfile
+import threading
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 PY = b"def answer():\n    return 42\n"
 
@@ -83,3 +87,21 @@ def upload_metadata(filename: str, data: bytes) -> dict[str, str]:
         "author_type": "human",
         "author_model": "",
     }
+
+
+@dataclass(frozen=True)
+class Remotes:
+    """Bare repositories under `root`, reachable as https://github.com/octo/<name>."""
+
+    root: Path
+    main_shas: tuple[str, ...]  # oldest first
+    feature_sha: str
+
+
+@dataclass
+class StalledServer:
+    """A TCP server that accepts connections and never answers; records when clients hang up."""
+
+    port: int
+    accepted: list[socket.socket] = field(default_factory=list)
+    closed: threading.Event = field(default_factory=threading.Event)

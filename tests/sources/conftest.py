@@ -8,30 +8,13 @@ import socket
 import subprocess
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.sources.builders import Remotes, StalledServer
 from vibe8_core.config import SourceSettings
-
-
-@dataclass(frozen=True)
-class Remotes:
-    """Bare repositories under `root`, reachable as https://github.com/octo/<name>."""
-
-    root: Path
-    main_shas: tuple[str, ...]  # oldest first
-    feature_sha: str
-
-
-@dataclass
-class StalledServer:
-    """A TCP server that accepts connections and never answers; records when clients hang up."""
-
-    port: int
-    accepted: list[socket.socket] = field(default_factory=list)
-    closed: threading.Event = field(default_factory=threading.Event)
 
 
 @pytest.fixture

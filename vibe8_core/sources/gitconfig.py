@@ -37,6 +37,7 @@ HARDENING_OPTIONS: tuple[str, ...] = (
     "filter.lfs.required=false",
     "advice.detachedHead=false",
 )
+# Where to find programs, proxies and CA certificates; nothing else of ours reaches git.
 _PASSED_THROUGH_ENV = (
     "PATH",
     "http_proxy",
@@ -45,6 +46,9 @@ _PASSED_THROUGH_ENV = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
     "NO_PROXY",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "GIT_SSL_CAINFO",
 )
 _INSTEAD_OF = ".insteadof"
 

@@ -1,0 +1,253 @@
+"""Runs the collector registry over a folder of Python code → AnalysisResult(metrics, file_tree, errors).
+
+The engine knows nothing of uploads, jobs or the database. Two phases: every file's per-file sections
+in a pool of worker processes (read and parsed once per file), then every collector's project step in
+parallel threads, each within EngineSettings.collector_timeout_s. Nothing the engine analyses is ever
+imported or executed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vibe8_core.collectors.base import Collector, CollectorResult, FileRecord, ProjectContext
+from vibe8_core.collectors.files import decode_source, discover_python_files
+from vibe8_core.collectors.registry import COLLECTORS
+from vibe8_core.collectors.workers import WorkerPool, analyse_file
+from vibe8_core.config import EngineSettings
+from vibe8_core.findings import Finding, line_text
+from vibe8_core.scoring import file_severity, grade_for_severity
+
+FILE_TREE_VERSION = 1
+MAX_NAMED_FILES = 20  # an error about many files names this many
+
+
+@dataclass(frozen=True)
+class Progress:
+    step: str  # "scanning", "per-file metrics", a collector's name, "done"
+    files_done: int
+    files_total: int
+
+
+@dataclass
+class AnalysisResult:
+    metrics: dict[str, Any]
+    file_tree: dict[str, Any]
+    errors: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"metrics": self.metrics, "file_tree": self.file_tree, "errors": list(self.errors)}
+
+
+class NoPythonFilesError(ValueError):
+    """The folder holds no Python file to analyse."""
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def _ignore_progress(progress: Progress) -> None:
+    return None
+
+
+def analyze_folder(
+    root: Path,
+    *,
+    settings: EngineSettings | None = None,
+    churn: bool = True,
+    progress: ProgressCallback | None = None,
+) -> AnalysisResult:
+    """Analyse every Python file under `root` with the ten collectors."""
+    settings = settings or EngineSettings()
+    report = progress or _ignore_progress
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise NotADirectoryError(f"{root} is not a folder.")
+    report(Progress("scanning", 0, 0))
+    paths = discover_python_files(root)
+    if not paths:
+        raise NoPythonFilesError("The folder holds no Python files to analyse.")
+    errors: list[str] = []
+    with WorkerPool(settings.workers) as pool:
+        records = _per_file_phase(pool, root, paths, settings, report, errors)
+        results = _project_phase(pool, root, records, settings, churn, report)
+    for collector in COLLECTORS:
+        errors.extend(results[collector.name].errors)
+    metrics = {collector.name: results[collector.name].metrics for collector in COLLECTORS}
+    file_tree = build_file_tree(root, records, list(results.values()))
+    report(Progress("done", len(paths), len(paths)))
+    return AnalysisResult(metrics, file_tree, errors)
+
+
+def _named(paths: list[str]) -> str:
+    more = len(paths) - MAX_NAMED_FILES
+    return ", ".join(paths[:MAX_NAMED_FILES]) + (f" and {more} more" if more > 0 else "")
+
+
+def _per_file_phase(
+    pool: WorkerPool,
+    root: Path,
+    paths: list[str],
+    settings: EngineSettings,
+    report: ProgressCallback,
+    errors: list[str],
+) -> list[FileRecord]:
+    records: dict[str, FileRecord] = {}
+
+    def on_result(path: str, data: dict[str, Any]) -> None:
+        records[path] = FileRecord.from_dict(data)
+        report(Progress("per-file metrics", len(records), len(paths)))
+
+    task = functools.partial(
+        analyse_file, str(root), timeout_s=settings.file_timeout_s, max_bytes=settings.max_file_mb * 2**20
+    )
+    report(Progress("per-file metrics", 0, len(paths)))
+    deadline = time.monotonic() + settings.collector_timeout_s
+    failed, unfinished = pool.map_files(task, paths, deadline, on_result)
+    for path, reason in failed:
+        records[path] = FileRecord(path, reason, {})
+    if unfinished:
+        errors.append(
+            f"per-file metrics ran past the {settings.collector_timeout_s:g} s limit; "
+            f"{len(unfinished)} files were not analysed: {_named(sorted(unfinished))}."
+        )
+        records.update({path: FileRecord(path, None, {}) for path in unfinished})
+    ordered = [records[path] for path in paths]
+    for record in ordered:
+        if record.parse_error:
+            errors.append(f"{record.path}: {record.parse_error}.")
+        errors.extend(record.errors)
+    return ordered
+
+
+def _project_phase(
+    pool: WorkerPool,
+    root: Path,
+    records: list[FileRecord],
+    settings: EngineSettings,
+    churn: bool,
+    report: ProgressCallback,
+) -> dict[str, CollectorResult]:
+    deadline = time.monotonic() + settings.collector_timeout_s
+
+    def run_isolated(function: Callable[..., Any], *args: Any) -> Any:
+        return pool.run_isolated(max(0.1, deadline - time.monotonic()), function, *args)
+
+    project = ProjectContext(root, records, settings, deadline, run_isolated, churn)
+    results: dict[str, CollectorResult] = {}
+    threads = ThreadPoolExecutor(max_workers=len(COLLECTORS), thread_name_prefix="vibe8-collector")
+    try:
+        futures = {collector.name: threads.submit(collector.collect, project) for collector in COLLECTORS}
+        for collector in COLLECTORS:
+            try:
+                results[collector.name] = futures[collector.name].result(
+                    timeout=max(0.0, deadline - time.monotonic())
+                )
+            except TimeoutError:
+                results[collector.name] = _failed(
+                    collector, f"ran past its {settings.collector_timeout_s:g} s limit"
+                )
+            except Exception as exc:  # noqa: BLE001 - a collector's failure is an error entry, never fatal
+                results[collector.name] = _failed(collector, f"failed ({type(exc).__name__}: {exc})")
+            report(Progress(collector.name, len(records), len(records)))
+    finally:
+        threads.shutdown(wait=False, cancel_futures=True)
+    return results
+
+
+def _failed(collector: Collector, why: str) -> CollectorResult:
+    message = f"{collector.name}: {why.splitlines()[0][:300]}; its figures are left empty."
+    return CollectorResult(metrics=collector.empty_metrics(), errors=[message])
+
+
+def _empty_entry(record: FileRecord) -> dict[str, Any]:
+    return {
+        "path": record.path,
+        "sloc": 0, "loc": 0, "lloc": 0, "comments": 0, "multi": 0, "blank": 0,
+        "avg_cc": None, "max_cc": None, "mi": None, "mi_rank": None, "doc_covered": 0, "doc_total": 0,
+        "lint_count": 0, "security_count": 0, "dead_code_count": 0, "duplicate_lines": 0,
+        "commits": None, "lines_added": None, "lines_deleted": None, "last_change": None,
+        "noqa_comments": 0, "nosec_comments": 0,
+        "severity": 0.0, "grade": "A", "parse_error": record.parse_error, "blocks": [], "findings": [],
+    }  # fmt: skip
+
+
+def _with_texts(root: Path, path: str, findings: list[Finding]) -> list[Finding]:
+    """Fill in the offending line's text where the collector could not (it ran outside the file's worker)."""
+    if all(finding.text for finding in findings):
+        return findings
+    try:
+        text, _ = decode_source((root / path).read_bytes())
+    except OSError:
+        return findings
+    lines = text.splitlines()
+    return [f if f.text else dataclasses.replace(f, text=line_text(lines, f.line)) for f in findings]
+
+
+def build_file_tree(root: Path, records: list[FileRecord], results: list[CollectorResult]) -> dict[str, Any]:
+    """The file_tree object of docs/METRICS.md: one entry per analysed file, with severity and grade."""
+    entries = []
+    for record in records:
+        entry = _empty_entry(record)
+        findings: list[Finding] = []
+        for result in results:
+            entry.update(result.files.get(record.path, {}))
+            findings += result.findings.get(record.path, ())
+        findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
+        entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, findings)]
+        entry["severity"] = file_severity(entry)
+        entry["grade"] = grade_for_severity(entry["severity"])
+        entries.append(entry)
+    return {"version": FILE_TREE_VERSION, "files": entries}
+
+
+def _figure(value: Any, suffix: str = "") -> str:
+    return "n/a" if value is None else f"{value}{suffix}"
+
+
+def render_summary(result: AnalysisResult) -> str:
+    """A readable multi-line summary of an analysis, for the CLI."""
+    m = result.metrics
+    size, lint, cc, sec, dupes, churn = (
+        m["size"],
+        m["lint"],
+        m["cyclomatic"],
+        m["security"],
+        m["dupes"],
+        m["churn"],
+    )
+    health = m["deps"]["package_health"] or []
+    lines = [
+        f"Analysed {_figure(size['files'])} Python files, {_figure(size['sloc'])} source lines "
+        f"(average {_figure(size['avg_file_sloc'])} per file).",
+        f"  lint           {_figure(lint['total'])} issues, score {_figure(lint['linting_score'])}",
+        f"  complexity     average CC {_figure(cc['avg_cc'])}, score {_figure(cc['complexity_score'])}",
+        f"  maintainability average MI {_figure(m['mi']['mi_avg'])}",
+        f"  docstrings     {_figure(m['docs']['coverage_pct'], '%')} covered",
+        f"  dead code      {_figure(m['dead_code']['unused_symbols'])} unused symbols",
+        f"  duplication    {_figure(dupes['duplicate_lines'])} lines "
+        f"({_figure(dupes['duplicate_pct'], '%')}), score {_figure(dupes['duplication_score'])}",
+        f"  security       {_figure(sec['high'])} high, {_figure(sec['medium'])} medium, "
+        f"{_figure(sec['low'])} low, score {_figure(sec['security_score'])}",
+        f"  dependencies   {_figure(m['deps']['total_modules'])} modules imported, {len(health)} declared "
+        f"({sum(1 for item in health if item['status'] != 'ok')} need attention)",
+        f"  churn          {_figure(churn['total_commits'])} commits, "
+        f"{_figure(churn['totalChurn'])} lines changed, score {_figure(churn['churn_score'])}",
+    ]
+    worst = sorted(result.file_tree.get("files", []), key=lambda entry: -entry["severity"])[:5]
+    if worst:
+        lines.append("Most severe files:")
+        lines += [f"  {entry['grade']} {entry['severity']:5.1f}  {entry['path']}" for entry in worst]
+    if result.errors:
+        lines.append(f"{len(result.errors)} errors:")
+        lines += [f"  - {error}" for error in result.errors[:10]]
+        if len(result.errors) > 10:
+            lines.append(f"  ... and {len(result.errors) - 10} more")
+    return "\n".join(lines)

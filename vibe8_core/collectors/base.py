@@ -1,0 +1,140 @@
+"""What a collector is: declared measures, an optional per-file step, and a project-level step.
+
+The per-file step (`analyse_file`) runs inside a worker process on a file that was read, decoded and
+parsed once (`ParsedSource`); it returns a plain JSON-able dict so results can be cached by content
+hash. The project step (`collect`) runs in the parent over every file's sections and may run cross-file
+tools (ruff, vulture, git); it returns aggregate metrics, per-file fields and findings.
+"""
+
+from __future__ import annotations
+
+import ast
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any, ClassVar, Literal
+
+from radon.raw import Module as RawModule
+from radon.raw import analyze
+from radon.visitors import ComplexityVisitor
+
+from vibe8_core.config import EngineSettings
+from vibe8_core.findings import Finding
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One aggregate a collector writes into `metrics[collector.name]`."""
+
+    key: str
+    better: Literal["higher", "lower", "neither"]
+    aggregate: Literal["sum", "mean", "ratio", "score", "list", "count"]
+
+
+@dataclass
+class ParsedSource:
+    """One Python file, read and decoded once; `tree` is None when it does not parse."""
+
+    path: str  # POSIX path relative to the analysed root
+    abs_path: Path
+    text: str  # decoded text (undecodable bytes replaced, so line-based collectors still work)
+    tree: ast.Module | None
+    parse_error: str | None
+
+    @cached_property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
+
+    @cached_property
+    def raw(self) -> RawModule:
+        """radon.raw.analyze of the text, shared by the size and mi collectors."""
+        return analyze(self.text)
+
+    @cached_property
+    def complexity(self) -> ComplexityVisitor:
+        """radon's complexity visitor over the parsed tree, shared by cyclomatic and mi."""
+        if self.tree is None:
+            raise ValueError("the file does not parse")
+        return ComplexityVisitor.from_ast(self.tree)
+
+
+@dataclass
+class FileRecord:
+    """The per-file results a worker returned: one section per collector (None if that collector failed)."""
+
+    path: str
+    parse_error: str | None
+    sections: dict[str, Any]
+    errors: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "parse_error": self.parse_error,
+            "sections": self.sections,
+            "errors": self.errors,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FileRecord:
+        return cls(data["path"], data["parse_error"], data["sections"], list(data["errors"]))
+
+
+@dataclass
+class ProjectContext:
+    """Everything a collector's project step may use: the folder, every file's sections, the settings."""
+
+    root: Path
+    files: list[FileRecord]
+    settings: EngineSettings
+    deadline: float  # time.monotonic() by which the collector must be done
+    run_isolated: Callable[..., Any]  # run a picklable function in a worker process and return its result
+    churn: bool = True
+
+    def time_left(self) -> float:
+        return max(0.1, self.deadline - time.monotonic())
+
+    def sections(self, name: str) -> Iterator[tuple[FileRecord, dict[str, Any]]]:
+        """(file, section) for every file where collector `name` produced a section."""
+        for record in self.files:
+            section = record.sections.get(name)
+            if section is not None:
+                yield record, section
+
+    @cached_property
+    def total_sloc(self) -> int:
+        return sum(section["sloc"] for _, section in self.sections("size"))
+
+
+@dataclass
+class CollectorResult:
+    """A collector's project-level output."""
+
+    metrics: dict[str, Any]
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> file_tree fields
+    findings: dict[str, list[Finding]] = field(default_factory=dict)  # path -> findings
+    errors: list[str] = field(default_factory=list)
+
+    def add_finding(self, path: str, finding: Finding) -> None:
+        self.findings.setdefault(path, []).append(finding)
+
+
+class Collector:
+    """Base class: subclasses set `name` and `measures`, and override `collect` (and `analyse_file`)."""
+
+    name: ClassVar[str]
+    measures: ClassVar[tuple[Measure, ...]]
+    per_file: ClassVar[bool] = False  # True when analyse_file produces a section
+
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+        """Per-file step, run in a worker; the default collector has none."""
+        return None
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        raise NotImplementedError
+
+    def empty_metrics(self) -> dict[str, Any]:
+        """The metrics left when the collector failed or ran out of time: every key null."""
+        return {measure.key: None for measure in self.measures}

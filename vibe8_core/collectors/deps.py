@@ -1,0 +1,130 @@
+"""deps: imports classified as standard library / third-party / local, and the health of declared packages.
+
+A distribution name is matched to import names by normalising it (lower case, `-` and `.` to `_`) and
+through KNOWN_ALIASES for the distributions whose import name differs (documented in docs/METRICS.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import PurePosixPath
+from typing import Any
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.declared import Declared, declared_dependencies
+from vibe8_core.collectors.package_index import latest_versions
+
+KNOWN_ALIASES: dict[str, tuple[str, ...]] = {
+    "pyyaml": ("yaml",), "beautifulsoup4": ("bs4",), "pillow": ("PIL",), "scikit-learn": ("sklearn",),
+    "scikit-image": ("skimage",), "opencv-python": ("cv2",), "opencv-python-headless": ("cv2",),
+    "python-dateutil": ("dateutil",), "pyjwt": ("jwt",), "psycopg2-binary": ("psycopg2",),
+    "psycopg-binary": ("psycopg",), "protobuf": ("google",), "attrs": ("attr", "attrs"),
+    "python-dotenv": ("dotenv",), "pymysql": ("pymysql",), "mysqlclient": ("MySQLdb",),
+    "pyserial": ("serial",), "pyzmq": ("zmq",), "setuptools": ("setuptools", "pkg_resources"),
+    "typing-extensions": ("typing_extensions",), "msgpack-python": ("msgpack",), "pycryptodome": ("Crypto",),
+    "google-cloud-storage": ("google",), "python-multipart": ("multipart",), "markdown": ("markdown",),
+    "docutils": ("docutils",), "ruamel.yaml": ("ruamel",), "pywin32": ("win32api", "win32con", "pywintypes"),
+    "streamlit-auth0": ("streamlit_auth0",), "sqlalchemy": ("sqlalchemy",), "pyopenssl": ("OpenSSL",),
+}  # fmt: skip
+
+
+def import_names(distribution: str) -> tuple[str, ...]:
+    """The top-level import names a distribution is expected to provide."""
+    key = distribution.lower().replace("_", "-").replace(".", "-")
+    aliases = KNOWN_ALIASES.get(key) or KNOWN_ALIASES.get(distribution.lower())
+    if aliases:
+        return aliases
+    return (key.replace("-", "_"),)
+
+
+def local_modules(paths: list[str]) -> set[str]:
+    """Names importable from inside the project: every folder and module name along every file's path."""
+    names: set[str] = set()
+    for path in paths:
+        parts = PurePosixPath(path).parts
+        names.update(parts[:-1])
+        names.add(PurePosixPath(parts[-1]).stem)
+    names.discard("__init__")
+    return names
+
+
+def classify(top: str, local: set[str]) -> str:
+    if top in sys.stdlib_module_names:
+        return "stdlib"
+    return "local" if top in local else "third_party"
+
+
+def _health(item: Declared, imported: set[str], latest: str | None) -> dict[str, Any]:
+    names = import_names(item.name)
+    is_imported = any(name in imported for name in names)
+    pinned = item.pinned_version
+    outdated: bool | None = None
+    if latest is not None:
+        try:
+            outdated = (
+                Version(pinned) < Version(latest)
+                if pinned
+                else Version(latest) not in SpecifierSet(item.specifier)
+            )
+        except (InvalidVersion, InvalidSpecifier):
+            outdated = None
+    status = (
+        "unused" if not is_imported else ("unknown" if outdated is None else "outdated" if outdated else "ok")
+    )
+    return {
+        "name": item.name, "specifier": item.specifier, "source": item.source, "group": item.group,
+        "pinned": pinned is not None, "pinned_version": pinned, "imported": is_imported,
+        "import_names": list(names), "latest": latest if latest is not None else "unknown",
+        "outdated": outdated, "status": status,
+    }  # fmt: skip
+
+
+class DepsCollector(Collector):
+    name = "deps"
+    per_file = True
+    measures = (
+        Measure("total_modules", "neither", "count"),
+        Measure("package_health", "neither", "list"),
+        Measure("undeclared", "lower", "list"),
+    )
+
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+        if source.tree is None:
+            return None
+        imports = []
+        for node in ast.walk(source.tree):
+            if isinstance(node, ast.Import):
+                imports += [[alias.name.split(".")[0], 0, node.lineno] for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                imports.append([(node.module or "").split(".")[0], node.level, node.lineno])
+        return {"imports": imports}
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        result = CollectorResult(metrics={})
+        local = local_modules([record.path for record in project.files])
+        classes: dict[str, set[str]] = {"stdlib": set(), "third_party": set(), "local": set()}
+        for _, section in project.sections(self.name):
+            for top, level, _line in section["imports"]:
+                if level == 0 and top:
+                    classes[classify(top, local)].add(top)
+        declared = declared_dependencies(project.root, result.errors)
+        settings = project.settings
+        timeout = min(settings.package_index_timeout_s, project.time_left())
+        latest = latest_versions(settings.package_index_url, [item.name for item in declared], timeout)
+        imported = set().union(*classes.values())
+        health = [_health(item, imported, latest.get(item.key)) for item in declared]
+        declared_names = {name for item in declared for name in import_names(item.name)}
+        result.metrics = {
+            "total_modules": len(imported),
+            "package_health": health,
+            "stdlib": sorted(classes["stdlib"]),
+            "third_party": sorted(classes["third_party"]),
+            "local": sorted(classes["local"]),
+            "undeclared": sorted(classes["third_party"] - declared_names),
+            "declaration_files": sorted({item.source for item in declared}),
+        }
+        return result

@@ -1,0 +1,141 @@
+"""dupes: blocks of at least MIN_LINES code lines that stand again elsewhere, in the same or another file.
+
+Each file is reduced, in its worker, to a list of (line number, hash of the normalised line): blank
+lines, comment lines and import statements are dropped and all whitespace is removed. The project step
+indexes every window of MIN_LINES consecutive hashes in one dict, so the matching is linear in the
+number of lines, never quadratic in files.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import re
+from collections import defaultdict
+from typing import Any
+
+from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.findings import Finding
+from vibe8_core.scoring import duplication_score
+
+MIN_LINES = 6
+MIN_WINDOW_CHARS = 40  # a window thinner than this (runs of brackets, `else:`, `pass`) is not a duplicate
+WHITESPACE = re.compile(r"\s+")
+IMPORT_LINE = re.compile(r"^(import|from)\s+[\w.]+")
+
+
+def _import_lines(source: ParsedSource) -> set[int]:
+    if source.tree is None:
+        return {number for number, line in enumerate(source.lines, 1) if IMPORT_LINE.match(line.strip())}
+    lines: set[int] = set()
+    for node in ast.walk(source.tree):
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return lines
+
+
+def normalised_lines(source: ParsedSource) -> list[list[int]]:
+    """[line number, hash, length] of every line that takes part in duplicate detection."""
+    imports = _import_lines(source)
+    result = []
+    for number, line in enumerate(source.lines, 1):
+        text = WHITESPACE.sub("", line)
+        if not text or text.startswith("#") or number in imports:
+            continue
+        digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).digest()
+        result.append([number, int.from_bytes(digest, "big"), len(text)])
+    return result
+
+
+def _twins(files: list[list[list[int]]]) -> dict[int, dict[int, tuple[int, int]]]:
+    """For each file index, window start -> (twin file index, twin window start)."""
+    index: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
+    for file_index, rows in enumerate(files):
+        hashes = [row[1] for row in rows]
+        lengths = [row[2] for row in rows]
+        for start in range(len(rows) - MIN_LINES + 1):
+            if sum(lengths[start : start + MIN_LINES]) >= MIN_WINDOW_CHARS:
+                index[tuple(hashes[start : start + MIN_LINES])].append((file_index, start))
+    twins: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for places in index.values():
+        if len(places) < 2:
+            continue
+        for file_index, start in places:
+            for other in places:
+                if other[0] != file_index or abs(other[1] - start) >= MIN_LINES:
+                    twins[file_index][start] = other
+                    break
+    return twins
+
+
+def _blocks(starts: dict[int, tuple[int, int]]) -> list[tuple[int, int, tuple[int, int]]]:
+    """Merge overlapping duplicated windows into (first index, last index, twin of first window)."""
+    blocks: list[tuple[int, int, tuple[int, int]]] = []
+    for start in sorted(starts):
+        end = start + MIN_LINES - 1
+        if blocks and start <= blocks[-1][1] + 1:
+            first, _, twin = blocks[-1]
+            blocks[-1] = (first, end, twin)
+        else:
+            blocks.append((start, end, starts[start]))
+    return blocks
+
+
+def _block_finding(first_line: int, last_line: int, twin_path: str, twin_lines: tuple[int, int]) -> Finding:
+    """One finding for a duplicated block; its `text` is filled in by the analysis from the file."""
+    message = f"Lines {first_line}-{last_line} also stand at {twin_path}:{twin_lines[0]}-{twin_lines[1]}"
+    extra = {
+        "end_line": last_line,
+        "twin_path": twin_path,
+        "twin_line": twin_lines[0],
+        "twin_end_line": twin_lines[1],
+    }
+    return Finding("dupes", "DUP", message, first_line, None, "info", "", extra)
+
+
+class DupesCollector(Collector):
+    name = "dupes"
+    per_file = True
+    measures = (
+        Measure("duplicate_lines", "lower", "sum"),
+        Measure("duplicate_pct", "lower", "ratio"),
+        Measure("duplication_score", "higher", "score"),
+        Measure("blocks", "lower", "count"),
+    )
+
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
+        return {"lines": normalised_lines(source)}
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        records = list(project.sections(self.name))
+        rows = [section["lines"] for _, section in records]
+        twins = _twins(rows)
+        result = CollectorResult(metrics={})
+        duplicate_lines = block_count = 0
+        for file_index, (record, _) in enumerate(records):
+            starts = twins.get(file_index, {})
+            covered = {i for start in starts for i in range(start, start + MIN_LINES)}
+            duplicate_lines += len(covered)
+            result.files[record.path] = {"duplicate_lines": len(covered)}
+            for first, last, (twin_index, twin_start) in _blocks(starts):
+                block_count += 1
+                twin_rows = rows[twin_index]
+                twin_last = min(twin_start + last - first, len(twin_rows) - 1)
+                finding = _block_finding(
+                    rows[file_index][first][0],
+                    rows[file_index][last][0],
+                    records[twin_index][0].path,
+                    (twin_rows[twin_start][0], twin_rows[twin_last][0]),
+                )
+                result.add_finding(record.path, finding)
+        considered = sum(len(lines) for lines in rows)
+        pct = 100.0 * duplicate_lines / considered if considered else 0.0
+        result.metrics = {
+            "duplicate_lines": duplicate_lines,
+            "duplicate_pct": round(pct, 2),
+            "duplication_score": duplication_score(pct),
+            "blocks": block_count,
+            "lines_considered": considered,
+            "min_lines": MIN_LINES,
+        }
+        return result

@@ -1,0 +1,137 @@
+"""lint: ruff, run as one subprocess over every analysed file with Vibe8's fixed rule selection.
+
+`--isolated` makes ruff ignore every configuration file of the analysed project. ruff honours
+`# noqa` comments (as `ruff check` does, so the counts match the CLI); each file's `# noqa` comments are
+counted and shown beside the figures so that silencing is visible. If ruff crashes (its parser
+overflows the stack on absurdly nested code), the file list is halved until the file that crashes it is
+found; that file is named in `errors` and the others are still linted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ruff import find_ruff_bin
+
+from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.findings import Finding
+from vibe8_core.scoring import linting_score
+
+# Chosen for a quality dashboard: real bugs and likely bugs, not formatting taste (see docs/METRICS.md).
+LINT_RULES: tuple[str, ...] = (
+    "F", "E4", "E7", "E9", "W6", "B", "C4", "SIM", "PIE", "PERF", "PLE", "PLW", "BLE", "T10",
+)  # fmt: skip
+NOQA = re.compile(r"#\s*noqa\b", re.IGNORECASE)
+MEDIUM_PREFIXES = ("F", "E9", "PLE", "B", "BLE", "invalid-syntax")
+MAX_ARGS_CHARS = 100_000  # above this many characters of paths, ruff runs on successive chunks
+
+
+class RuffCrashed(RuntimeError):
+    """ruff exited without JSON output (a crash), for the files it was given."""
+
+
+def ruff_command(paths: list[str]) -> list[str]:
+    """The command line Vibe8 runs; the fidelity test runs the same one through the CLI."""
+    return [
+        find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format", "json",
+        "--select", ",".join(LINT_RULES), "--", *paths,
+    ]  # fmt: skip
+
+
+def _run_ruff(root: Path, paths: list[str], timeout: float) -> list[dict[str, Any]]:
+    completed = subprocess.run(
+        ruff_command(paths), cwd=root, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    try:
+        return json.loads(completed.stdout) if completed.returncode == 0 else _crash(completed)
+    except json.JSONDecodeError:
+        return _crash(completed)
+
+
+def _crash(completed: subprocess.CompletedProcess[str]) -> list[dict[str, Any]]:
+    reason = (completed.stderr.strip().splitlines() or [f"exit code {completed.returncode}"])[-1]
+    raise RuffCrashed(reason[:200])
+
+
+def lint_paths(root: Path, paths: list[str], timeout: float, errors: list[str]) -> list[dict[str, Any]]:
+    """ruff's diagnostics for `paths`; a crashing file is isolated by halving and named in `errors`."""
+    if not paths:
+        return []
+    if sum(len(path) + 1 for path in paths) > MAX_ARGS_CHARS and len(paths) > 1:
+        half = len(paths) // 2
+        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(
+            root, paths[half:], timeout, errors
+        )
+    try:
+        return _run_ruff(root, paths, timeout)
+    except RuffCrashed as exc:
+        if len(paths) == 1:
+            errors.append(f"lint: {paths[0]}: ruff crashed on this file ({exc}); it is not linted.")
+            return []
+        half = len(paths) // 2
+        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(
+            root, paths[half:], timeout, errors
+        )
+
+
+def _severity(code: str) -> str:
+    return "medium" if code.startswith(MEDIUM_PREFIXES) else "low"
+
+
+def _finding(diagnostic: dict[str, Any]) -> Finding:
+    code = diagnostic.get("code") or "invalid-syntax"
+    location = diagnostic.get("location") or {}
+    end = diagnostic.get("end_location") or {}
+    extra = {
+        "end_line": end.get("row"),
+        "end_column": end.get("column"),
+        "url": diagnostic.get("url"),
+        "fixable": diagnostic.get("fix") is not None,
+    }
+    line = location.get("row") or 1
+    return Finding(
+        "lint", code, diagnostic.get("message", ""), line, location.get("column"), _severity(code), "", extra
+    )
+
+
+class LintCollector(Collector):
+    name = "lint"
+    per_file = True
+    measures = (
+        Measure("total", "lower", "sum"),
+        Measure("linting_score", "higher", "score"),
+        Measure("rules", "neither", "list"),
+        Measure("noqa_comments", "lower", "sum"),
+    )
+
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
+        return {"noqa": sum(1 for line in source.lines if "#" in line and NOQA.search(line))}
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        result = CollectorResult(metrics={})
+        paths = [record.path for record in project.files]
+        diagnostics = lint_paths(project.root, paths, project.time_left(), result.errors)
+        known = set(paths)
+        root = project.root.resolve()
+        for diagnostic in diagnostics:
+            path = Path(diagnostic["filename"]).resolve().relative_to(root).as_posix()
+            if path in known:
+                result.add_finding(path, _finding(diagnostic))
+        noqa = 0
+        for record, section in project.sections(self.name):
+            noqa += section["noqa"]
+            result.files[record.path] = {"noqa_comments": section["noqa"]}
+        for path in paths:
+            result.files.setdefault(path, {})["lint_count"] = len(result.findings.get(path, ()))
+        total = sum(len(found) for found in result.findings.values())
+        result.metrics = {
+            "total": total,
+            "linting_score": linting_score(total, project.total_sloc),
+            "rules": list(LINT_RULES),
+            "noqa_comments": noqa,
+        }
+        return result

@@ -1,0 +1,42 @@
+"""size: radon raw's line counts per file and summed over the project (the figures `radon raw` prints)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+
+RAW_FIELDS = ("loc", "lloc", "sloc", "comments", "multi", "blank")
+
+
+class SizeCollector(Collector):
+    name = "size"
+    per_file = True
+    measures = (
+        Measure("files", "neither", "count"),
+        Measure("sloc", "neither", "sum"),
+        Measure("avg_file_sloc", "lower", "mean"),
+        *(Measure(key, "neither", "sum") for key in ("loc", "lloc", "comments", "multi", "blank")),
+    )
+
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
+        raw = source.raw
+        return {key: getattr(raw, key) for key in RAW_FIELDS}
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        totals = dict.fromkeys(RAW_FIELDS, 0)
+        result = CollectorResult(metrics={})
+        for record, section in project.sections(self.name):
+            result.files[record.path] = dict(section)
+            for key in RAW_FIELDS:
+                totals[key] += section[key]
+        files = len(project.files)
+        result.metrics = {
+            "files": files,
+            "sloc": totals["sloc"],
+            "avg_file_sloc": round(totals["sloc"] / files) if files else 0,
+            "avg_file_sloc_exact": round(totals["sloc"] / files, 2) if files else 0.0,
+            **{key: totals[key] for key in ("loc", "lloc", "comments", "multi", "blank")},
+            "files_measured": sum(1 for _ in project.sections(self.name)),
+        }
+        return result

@@ -105,3 +105,8 @@ class StalledServer:
     port: int
     accepted: list[socket.socket] = field(default_factory=list)
     closed: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def rewrite(self) -> str:
+        """The git_extra_config item that sends https://github.com/ to this server."""
+        return f"url.https://127.0.0.1:{self.port}/.insteadOf=https://github.com/"

@@ -80,7 +80,9 @@ def github_settings(source_settings: SourceSettings, remotes: Remotes) -> Source
 
 
 @pytest.fixture
-def stalled_server() -> Iterator[StalledServer]:
+def stalled_server(monkeypatch: pytest.MonkeyPatch) -> Iterator[StalledServer]:
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # git must connect to 127.0.0.1 itself
     listener = socket.create_server(("127.0.0.1", 0))
     listener.settimeout(10)
     server = StalledServer(port=listener.getsockname()[1])

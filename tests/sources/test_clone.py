@@ -100,12 +100,9 @@ def test_clone_larger_than_the_limit_is_refused(github_settings: SourceSettings)
 
 
 def test_timeout_kills_the_whole_process_group(
-    monkeypatch: pytest.MonkeyPatch, source_settings: SourceSettings, stalled_server: StalledServer
+    source_settings: SourceSettings, stalled_server: StalledServer
 ) -> None:
-    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
-        monkeypatch.delenv(name, raising=False)
-    rewrite = f"url.https://127.0.0.1:{stalled_server.port}/.insteadOf=https://github.com/"
-    settings = replace(source_settings, git_extra_config=(rewrite,), git_clone_timeout_s=0.5)
+    settings = replace(source_settings, git_extra_config=(stalled_server.rewrite,), git_clone_timeout_s=0.5)
     started = time.monotonic()
     with (
         pytest.raises(SourceError, match=r"took longer than 0\.5 seconds"),
@@ -132,3 +129,23 @@ def test_file_protocol_stays_forbidden_without_the_environment_gate(
     assert result.returncode != 0
     assert "transport 'file' not allowed" in result.stderr
     assert not (tmp_path / "repo").exists()
+
+
+def test_size_cap_stops_a_clone_in_flight(
+    source_settings: SourceSettings, stalled_server: StalledServer
+) -> None:
+    """git writes .git/ before it reaches the stalled server; a cap below that size must stop it there."""
+    settings = replace(
+        source_settings,
+        git_extra_config=(stalled_server.rewrite,),
+        git_clone_max_bytes=64,
+        git_clone_timeout_s=20,
+    )
+    started = time.monotonic()
+    with (
+        pytest.raises(SourceError, match="larger than"),
+        prepared_source("github", github_job("demo", "main"), settings),
+    ):
+        pytest.fail("unreachable")
+    assert time.monotonic() - started < 5
+    assert stalled_server.closed.wait(timeout=3)

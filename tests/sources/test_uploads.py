@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import stat
 import tarfile
 import zipfile
@@ -44,6 +45,19 @@ def tar_bomb_with_lying_gzip_size() -> bytes:
     data = tar_gz_of_files([("app.py", PY), ("zeros.py", bytes(5 * MB))])
     # The gzip trailer's ISIZE field claims 1 KiB; only counting while decompressing catches this.
     return data[:-4] + (1024).to_bytes(4, "little")
+
+
+def tar_with_header_chain(length: int = 3000) -> bytes:
+    """Extended headers chained before one member: tarfile follows such chains recursively."""
+    raw = io.BytesIO()
+    record = b"16 comment=hell\n"
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.USTAR_FORMAT) as archive:
+        for _ in range(length):
+            header = tarfile.TarInfo("header")
+            header.type, header.size = tarfile.XHDTYPE, len(record)
+            archive.addfile(header, io.BytesIO(record))
+        archive.addfile(*tar_file("app.py"))
+    return gzip.compress(raw.getvalue())
 
 
 def encrypted_zip() -> bytes:
@@ -127,6 +141,22 @@ HOSTILE_UPLOADS: list[tuple[str, str, Callable[[], bytes], dict[str, int], str]]
         {"max_entries": 20},
         "more than 20 entries",
     ),
+    ("tar-header-chain", "p.tgz", tar_with_header_chain, {}, "not a readable .tar.gz"),
+    (
+        "zip-deep",
+        "p.zip",
+        lambda: zip_bytes([("a/" * 1500 + "deep.py", PY)]),
+        {},
+        "more than 64 folders deep",
+    ),
+    (
+        "zip-long-name",
+        "p.zip",
+        lambda: zip_bytes([("abcdefghijklmnopqrst/" * 50 + "x.py", PY)]),
+        {},
+        "longer than 1024",
+    ),
+    ("tar-long-part", "p.tgz", lambda: tar_gz_of_files([("x" * 300 + ".py", PY)]), {}, "longer than 255"),
     (
         "zip-duplicate",
         "p.zip",
@@ -275,7 +305,7 @@ def test_workspace_is_removed_when_the_analysis_fails(source_settings: SourceSet
     ):
         (src.path / "pkg").mkdir()
         (src.path / "pkg" / "locked.py").write_bytes(PY)
-        (src.path / "pkg").chmod(0o500)
+        (src.path / "pkg").chmod(0o000)
         raise RuntimeError("collector crashed")
     assert sorted(source_settings.workspace_dir.iterdir()) == []  # type: ignore[union-attr]
 

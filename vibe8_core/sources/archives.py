@@ -35,6 +35,10 @@ CHUNK_BYTES = 64 * 1024
 # is a 10 KiB block that gzips to 100 bytes) compress far better than any real project.
 RATIO_FLOOR_BYTES = 1024 * 1024
 MAX_NAME_COMPONENT_BYTES = 255
+# Deeper or longer entry names are not projects but attempts on the file system (and on recursion
+# in pathlib's mkdir); real projects stay far below both.
+MAX_ENTRY_DEPTH = 64
+MAX_ENTRY_NAME_BYTES = 1024
 REGULAR_FILE = "regular file"
 FOLDER = "folder"
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
@@ -50,9 +54,11 @@ _ZIP_READ_ERRORS = (
     NotImplementedError,
     OSError,
     ValueError,
+    RecursionError,
 )
 _NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
-_TAR_READ_ERRORS = (tarfile.TarError, zlib.error, EOFError, OSError, ValueError)
+# tarfile reads chained extended headers recursively, so a long chain ends in RecursionError.
+_TAR_READ_ERRORS = (tarfile.TarError, zlib.error, EOFError, OSError, ValueError, RecursionError)
 
 
 class _Readable(Protocol):
@@ -117,6 +123,10 @@ def entry_parts(name: str) -> tuple[str, ...]:
     parts = tuple(part for part in name.split("/") if part not in ("", "."))
     if ".." in parts:
         _refuse(name, "contains a '..' path component")
+    if len(parts) > MAX_ENTRY_DEPTH:
+        _refuse(name, f"is nested more than {MAX_ENTRY_DEPTH} folders deep")
+    if len(os.fsencode(name)) > MAX_ENTRY_NAME_BYTES:
+        _refuse(name, f"has a name longer than {MAX_ENTRY_NAME_BYTES} bytes")
     if any(len(os.fsencode(part)) > MAX_NAME_COMPONENT_BYTES for part in parts):
         _refuse(name, f"has a name component longer than {MAX_NAME_COMPONENT_BYTES} bytes")
     return parts

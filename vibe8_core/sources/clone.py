@@ -49,35 +49,36 @@ def clone_repository(url: str, branch: str | None, dest: Path, home: Path, setti
         finally:
             _kill_group(process)
     if process.returncode != 0:
-        message = stderr_path.read_text(encoding="utf-8", errors="replace")
-        raise SourceError(explain_clone_failure(message, url, branch))
-    if tree_size(dest) > settings.git_clone_max_bytes:
-        raise SourceError(
-            f"The repository is larger than {megabytes(settings.git_clone_max_bytes)}, the limit."
-        )
+        raise SourceError(explain_clone_failure(_tail(stderr_path), url, branch))
+    _refuse_if_too_large(dest, settings)
     _remove_symlinks(dest)
     return _head_sha(dest, home, settings)
 
 
 def _watch(process: subprocess.Popen[bytes], dest: Path, settings: SourceSettings) -> None:
-    """Wait for `process`, raising SourceError once it runs too long or `dest` grows too large."""
+    """Wait for `process`; raise SourceError once it runs too long or `dest` grows too large.
+
+    The caller kills the process group whichever way this returns.
+    """
     started = time.monotonic()
     next_size_check = started + SIZE_CHECK_INTERVAL_S
     while process.poll() is None:
         now = time.monotonic()
         if now - started > settings.git_clone_timeout_s:
-            _kill_group(process)
             raise SourceError(
                 f"Cloning took longer than {settings.git_clone_timeout_s:g} seconds, the time limit."
             )
         if now >= next_size_check:
-            if tree_size(dest) > settings.git_clone_max_bytes:
-                _kill_group(process)
-                raise SourceError(
-                    f"The repository is larger than {megabytes(settings.git_clone_max_bytes)}, the limit."
-                )
+            _refuse_if_too_large(dest, settings)
             next_size_check = now + SIZE_CHECK_INTERVAL_S
         time.sleep(POLL_INTERVAL_S)
+
+
+def _refuse_if_too_large(dest: Path, settings: SourceSettings) -> None:
+    if tree_size(dest) > settings.git_clone_max_bytes:
+        raise SourceError(
+            f"The repository is larger than {megabytes(settings.git_clone_max_bytes)}, the limit."
+        )
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:
@@ -121,6 +122,13 @@ def explain_clone_failure(stderr: str, url: str, branch: str | None) -> str:
     last_line = next((line for line in reversed(stderr.strip().splitlines()) if line.strip()), "no details")
     log.warning("git clone of %s failed: %s", url, stderr.strip()[-2000:])
     return f"Cloning {url} failed ({shown(last_line.strip(), 160)})."
+
+
+def _tail(path: Path, size: int = 16 * 1024) -> str:
+    """The end of git's error output, where the fatal line is; the rest may be long progress noise."""
+    with path.open("rb") as stream:
+        stream.seek(max(path.stat().st_size - size, 0))
+        return stream.read().decode("utf-8", errors="replace")
 
 
 def _remove_symlinks(root: Path) -> None:

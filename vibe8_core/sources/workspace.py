@@ -7,6 +7,7 @@ the analysis succeeded, failed or the extraction itself was refused.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import shutil
@@ -48,16 +49,29 @@ def private_workspace(settings: SourceSettings) -> Iterator[Path]:
 
 
 def remove_tree(path: Path) -> None:
-    """Delete `path`, making read-only folders writable where needed; log what cannot be removed."""
-
-    def make_writable_and_retry(function: Callable[[str], object], failed: str, _: object) -> None:
-        os.chmod(os.path.dirname(failed), stat.S_IRWXU)
-        function(failed)
-
+    """Delete `path` and everything below it; folders left unreadable or read-only are opened up first."""
     try:
-        shutil.rmtree(path, onerror=make_writable_and_retry)
+        shutil.rmtree(path)
+        return
+    except FileNotFoundError:
+        return
+    except OSError:
+        _open_up_folders(path)
+    try:
+        shutil.rmtree(path)
     except OSError:
         log.exception("could not remove the workspace %s", path)
+
+
+def _open_up_folders(root: Path) -> None:
+    """Give the owner full rights on every folder below `root` (never following links)."""
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
+        with contextlib.suppress(OSError):
+            os.chmod(folder, stat.S_IRWXU)
+            with os.scandir(folder) as entries:
+                stack.extend(entry.path for entry in entries if entry.is_dir(follow_symlinks=False))
 
 
 @contextmanager
@@ -84,12 +98,13 @@ def prepared_source(
             )
         elif source_kind == "github":
             url = normalize_github_url(_text(metadata, "git_repo_url"), settings)
-            branch = _text(metadata, "git_branch")
+            branch = _text(metadata, "git_branch")  # empty: the repository's default branch
+            checked_branch = validate_branch(branch) if branch else None
             home = workspace / "home"
             home.mkdir(mode=0o700)
             report("cloning")
             repo = code / "repo"
-            sha = clone_repository(url, validate_branch(branch) if branch else None, repo, home, settings)
+            sha = clone_repository(url, checked_branch, repo, home, settings)
             yield PreparedSource(path=repo, commit_sha=sha, is_git_checkout=True)
         else:
             raise SourceError(f"The source kind {shown(source_kind)} is not one of upload or github.")

@@ -74,6 +74,22 @@ def tar_special(name: str, kind: bytes, linkname: str = "") -> tuple[tarfile.Tar
     return info, b""
 
 
+def tar_gz_sparse_member(real_size: int = 10**10) -> bytes:
+    """A GNU sparse member of `real_size` bytes, nearly all hole; tarfile cannot write one."""
+    header = bytearray(tarfile.TarInfo("hole.py").tobuf(tarfile.GNU_FORMAT))
+
+    def octal(value: int) -> bytes:
+        return b"%011o\0" % value
+
+    header[156:157] = tarfile.GNUTYPE_SPARSE
+    header[386:398] = octal(real_size - 512)  # the one data block sits at the very end
+    header[398:410] = octal(512)
+    header[483:495] = octal(real_size)
+    header[148:156] = b" " * 8
+    header[148:156] = b"%06o\0 " % sum(header)
+    return gzip.compress(bytes(header) + b"x" * 512 + bytes(1024))
+
+
 def tar_gz_of_files(files: Iterable[tuple[str, bytes]]) -> bytes:
     return tar_gz_bytes(tar_file(name, data) for name, data in files)
 

@@ -18,6 +18,7 @@ from tests.sources.builders import (
     tar_file,
     tar_gz_bytes,
     tar_gz_of_files,
+    tar_gz_sparse_member,
     tar_special,
     upload_metadata,
     zip_bytes,
@@ -110,6 +111,7 @@ HOSTILE_UPLOADS: list[tuple[str, str, Callable[[], bytes], dict[str, int], str]]
         {},
         "device file",
     ),
+    ("tar-sparse", "p.tgz", tar_gz_sparse_member, {}, "sparse file"),
     ("tar-fifo", "p.tgz", lambda: tar_gz_bytes([tar_special("pipe", tarfile.FIFOTYPE)]), {}, "FIFO"),
     (
         "zip-bomb",

@@ -194,6 +194,10 @@ def extract_tar_gz(data: bytes, dest: Path, settings: SourceSettings) -> None:
 def _tar_member_kind(member: tarfile.TarInfo) -> str:
     if member.isdir():
         return FOLDER
+    # A sparse member's holes come out as zeros that were never compressed, so the byte count under
+    # tarfile would not see them: a 2 KB archive could write gigabytes.
+    if member.issparse():
+        return "is a sparse file"
     if member.isreg():
         return REGULAR_FILE
     if member.islnk():

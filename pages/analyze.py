@@ -1,0 +1,136 @@
+"""Analyze: submit an upload or a GitHub repository, then watch the job until its run is ready."""
+
+import streamlit as st
+
+from vibe8_core.dashboard import loaders, resources, widgets
+from vibe8_core.dashboard.progress import job_progress
+from vibe8_core.dashboard.session import current_user
+from vibe8_core.jobs.submissions import (
+    SUGGESTED_MODELS,
+    Authorship,
+    SubmissionError,
+    submit_github,
+    submit_upload,
+)
+
+user = current_user()
+settings = resources.settings()
+FINISHED_KEY = "vibe8_finished_jobs"  # job id → (project, run id) for completed jobs already deleted
+
+st.title("Analyze code")
+st.caption(
+    "Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background."
+)
+if notice := st.session_state.pop("vibe8_notice", None):
+    st.success(notice)
+
+
+def authorship_inputs(prefix: str) -> Authorship:
+    project = st.text_input(
+        "Project name", key=f"{prefix}_project", placeholder="defaults to the file or repository name"
+    )
+    left, right = st.columns(2)
+    kind = left.radio(
+        "Who wrote the code?",
+        ["human", "ai"],
+        key=f"{prefix}_author",
+        horizontal=True,
+        format_func={"human": "A human", "ai": "An AI"}.__getitem__,
+    )
+    model = right.selectbox(
+        "Model or author" if kind == "ai" else "Author (optional)",
+        SUGGESTED_MODELS,
+        key=f"{prefix}_model",
+        index=None if kind == "ai" else 0,
+        accept_new_options=True,
+        placeholder="choose or type a model name",
+        help="Pick a suggestion or type any name.",
+    )
+    return Authorship(project_name=project, author_type=kind, author_model=model)
+
+
+def queued(job_id: str) -> None:
+    st.session_state["vibe8_notice"] = "Queued. Progress is shown below; you can leave this page meanwhile."
+    st.rerun()
+
+
+upload_tab, github_tab = st.tabs(["Upload", "GitHub"])
+with upload_tab:
+    limit_mb = settings.sources.upload_max_bytes >> 20
+    uploaded = st.file_uploader(
+        f"A .py file or a .zip / .tar.gz archive (up to {limit_mb} MB)",
+        type=["py", "zip", "gz", "tgz"],
+        key="upload_file",
+    )
+    who = authorship_inputs("upload")
+    if st.button("Analyze upload", type="primary", key="submit_upload"):
+        if uploaded is None:
+            st.error("Choose a file to upload first.")
+        else:
+            try:
+                job = submit_upload(
+                    resources.database(settings), settings, user.id, uploaded.name, uploaded.getvalue(), who
+                )
+            except SubmissionError as exc:
+                st.error(str(exc))
+            else:
+                queued(job)
+
+with github_tab:
+    url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
+    branch = st.text_input("Branch", key="github_branch", value="main")
+    who = authorship_inputs("github")
+    if st.button("Analyze repository", type="primary", key="submit_github"):
+        if not url.strip():
+            st.error("Enter the repository's address, like https://github.com/owner/repository.")
+        else:
+            try:
+                job = submit_github(resources.database(settings), settings, user.id, url, branch, who)
+            except SubmissionError as exc:
+                st.error(str(exc))
+            else:
+                queued(job)
+
+
+@st.fragment(run_every=1.5)
+def job_board() -> None:
+    """Live progress of this user's jobs; a finished job is shown once with its link, then deleted."""
+    finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
+    jobs = loaders.user_jobs(user.id)
+    if not jobs and not finished:
+        st.caption("No analyses are running.")
+        return
+    for job in jobs:
+        title = f"**{job.project_name or 'Analysis'}** · {job.source_label or job.source_kind}"
+        step = job_progress(job)
+        if job.status == "completed" and job.result_run_id:
+            finished[job.job_id] = (title, str(job.result_run_id))
+            loaders.forget_job(user.id, job.job_id)
+        elif job.status == "failed":
+            with st.container(border=True):
+                st.markdown(f"{title} — :red[failed]")
+                st.error(job.error_message or "The analysis failed.")
+                if st.button("Dismiss", key=f"dismiss_{job.job_id}"):
+                    loaders.forget_job(user.id, job.job_id)
+                    st.rerun(scope="fragment")
+        elif not job.finished:
+            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
+                st.markdown(title)
+                st.progress(step.fraction, text=step.files or step.label)
+    for job_id, (title, run_id) in list(finished.items()):
+        with st.container(border=True):
+            st.markdown(f"{title} — :green[finished]")
+            left, right = st.columns([1, 1])
+            left.page_link(
+                widgets.RUN_PAGE,
+                label="Open the run",
+                icon=":material/dashboard:",
+                query_params={"run": run_id},
+            )
+            if right.button("Hide", key=f"hide_{job_id}"):
+                finished.pop(job_id, None)
+                st.rerun(scope="fragment")
+
+
+st.subheader("Your analyses")
+job_board()

@@ -1,0 +1,118 @@
+"""File explorer: a treemap of the run's files, a table of every per-file metric, and one file's findings."""
+
+import streamlit as st
+
+from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.frames import file_findings
+from vibe8_core.dashboard.session import current_user
+from vibe8_core.store import AccessError
+
+user = current_user()
+st.title("File explorer")
+runs = loaders.runs_for(user.id)
+if runs.empty and not st.query_params.get("run"):
+    widgets.demo_offer(user.id, key="explorer_demo")
+    st.stop()
+
+run_id = widgets.run_from_query(runs, key="explorer_run")
+try:
+    run, _previous = loaders.run_with_previous(user.id, run_id)
+    tree = loaders.run_tree(user.id, run.run_id)
+except AccessError:
+    widgets.refusal()
+    st.stop()
+
+files = tree.files
+if files.empty:
+    st.info("This run has no per-file data (it was analysed before Vibe8 kept file trees).")
+    st.stop()
+
+with widgets.panel("Map", "Each box is a file sized by source lines; red files need the most attention."):
+    st.plotly_chart(charts.treemap(files), key="treemap")
+
+st.subheader("Files")
+first, second, third = st.columns([3, 2, 2])
+needle = first.text_input("Path contains", key="explorer_filter", placeholder="e.g. models/")
+grades = second.multiselect("Grade", list("ABCDE"), key="explorer_grades")
+only_findings = third.toggle("Only files with findings", key="explorer_only_findings")
+table = files
+if needle:
+    table = table[table["path"].str.contains(needle, case=False, regex=False)]
+if grades:
+    table = table[table["grade"].isin(grades)]
+if only_findings:
+    table = table[(table[["lint_count", "security_count", "dead_code_count"]].fillna(0).sum(axis=1) > 0)]
+table = table.sort_values("severity", ascending=False)
+st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a column header to sort")
+number = st.column_config.NumberColumn
+st.dataframe(
+    table,
+    hide_index=True,
+    height=360,
+    column_order=[
+        "path",
+        "grade",
+        "severity",
+        "sloc",
+        "avg_cc",
+        "max_cc",
+        "mi",
+        "lint_count",
+        "security_count",
+        "dead_code_count",
+        "duplicate_lines",
+        "doc_covered",
+        "doc_total",
+        "commits",
+        "comments",
+        "loc",
+    ],  # fmt: skip
+    column_config={
+        "path": st.column_config.TextColumn("File", width="large"),
+        "grade": "Grade",
+        "severity": st.column_config.ProgressColumn("Severity", min_value=0, max_value=100, format="%.0f"),
+        "sloc": number("SLOC", format="localized"),
+        "avg_cc": number("Avg CC", format="%.1f"),
+        "max_cc": number("Max CC", format="%.0f"),
+        "mi": number("MI", format="%.0f"),
+        "lint_count": number("Lint", format="%d"),
+        "security_count": number("Security", format="%d"),
+        "dead_code_count": number("Dead code", format="%d"),
+        "duplicate_lines": number("Dup. lines", format="%d"),
+        "doc_covered": number("Documented", format="%d"),
+        "doc_total": number("Documentable", format="%d"),
+        "commits": number("Commits", format="%d"),
+        "comments": number("Comments", format="%d"),
+        "loc": number("LOC", format="localized"),
+    },
+    key="explorer_table",
+)
+
+st.subheader("Findings in one file")
+paths = table["path"].tolist() or files.sort_values("severity", ascending=False)["path"].tolist()
+wanted = st.query_params.get("file")
+path = st.selectbox("File", paths, index=paths.index(wanted) if wanted in paths else 0, key="explorer_file")
+if path != wanted:
+    st.query_params["file"] = path
+entry = files.set_index("path").loc[path]
+cards = st.columns(5)
+cards[0].metric("Grade", entry["grade"] or "–", help="A best … E worst, from the file's severity.")
+cards[1].metric("Severity", f"{entry['severity']:.0f}", help="0-100, higher is worse.")
+cards[2].metric("SLOC", f"{entry['sloc']:,.0f}")
+cards[3].metric("Max complexity", f"{entry['max_cc']:.0f}" if entry["max_cc"] == entry["max_cc"] else "–")
+cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry["mi"] else "–")
+if entry.get("parse_error"):
+    st.error(f"This file does not parse: {entry['parse_error']}")
+found = file_findings(tree, path)
+if found.empty:
+    st.success("No findings in this file.")
+else:
+    st.dataframe(
+        found,
+        hide_index=True,
+        column_config={
+            "line": number("Line", format="%d", width="small"),
+            "source line": st.column_config.TextColumn("Source line", width="large"),
+        },
+        key="explorer_findings",
+    )

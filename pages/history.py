@@ -1,0 +1,94 @@
+"""History: the user's runs, newest first, with filters, open, delete and export."""
+
+import streamlit as st
+
+from vibe8_core.dashboard import loaders, widgets
+from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
+from vibe8_core.dashboard.session import current_user
+from vibe8_core.store import AccessError
+
+user = current_user()
+st.title("History")
+if notice := st.session_state.pop("vibe8_history_notice", None):
+    st.success(notice)
+
+runs = loaders.runs_for(user.id)
+if runs.empty:
+    widgets.demo_offer(user.id, key="history_demo")
+    st.stop()
+
+with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
+    first, second, third, fourth = st.columns([2, 1, 2, 2])
+    projects = first.multiselect("Project", ordered_unique(runs["project"]), key="history_projects")
+    author = second.selectbox(
+        "Author",
+        ["any", "human", "ai"],
+        key="history_author",
+        format_func={"any": "Any", "human": "Human", "ai": "AI"}.get,
+    )
+    models = third.multiselect("Model", ordered_unique(runs["author_model"]), key="history_models")
+    oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
+    dates = fourth.date_input("Date range", (oldest, newest), key="history_dates")
+    start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
+    filters = HistoryFilter(tuple(projects), None if author == "any" else author, tuple(models), start, end)
+shown = filter_runs(runs, filters)
+
+st.caption(f"{len(shown):,} of {len(runs):,} runs · click a column header to sort")
+table = shown.assign(open=shown["run_id"].map(lambda run_id: f"/run?run={run_id}"))
+score_columns = {f"score_{key}": label for key, label in (("lint", "Lint"), ("cyclomatic", "Complexity"),
+                 ("docs", "Docs"), ("mi", "MI"), ("dupes", "Dupes"), ("security", "Security"))}  # fmt: skip
+st.dataframe(
+    table,
+    hide_index=True,
+    column_order=[
+        "open",
+        "project",
+        "source",
+        "author",
+        "created_at",
+        "grade",
+        "overall",
+        "sloc",
+        *score_columns,
+    ],
+    column_config={
+        "open": st.column_config.LinkColumn("Open", display_text="open", width="small"),
+        "project": "Project",
+        "source": "Source",
+        "author": "Author",
+        "created_at": st.column_config.DatetimeColumn("Date", format="YYYY-MM-DD HH:mm"),
+        "grade": st.column_config.TextColumn("Grade", width="small"),
+        "overall": st.column_config.NumberColumn("Overall", format="%.0f"),
+        "sloc": st.column_config.NumberColumn("SLOC", format="localized"),
+        **{
+            column: st.column_config.NumberColumn(label, format="%.0f")
+            for column, label in score_columns.items()
+        },
+    },
+    key="history_table",
+)
+
+left, right = st.columns(2)
+left.download_button(
+    "Export CSV", export_csv(shown), "vibe8-history.csv", "text/csv", icon=":material/download:"
+)
+right.download_button(
+    "Export JSON", export_json(shown), "vibe8-history.json", "application/json", icon=":material/download:"
+)
+
+st.subheader("Open or delete a run")
+chosen = widgets.run_picker(shown, "Run", key="history_run")
+if chosen:
+    open_col, delete_col = st.columns(2)
+    open_col.page_link(widgets.RUN_PAGE, label="Open the dashboard", icon=":material/dashboard:",
+                       query_params={"run": chosen})  # fmt: skip
+    with delete_col.popover("Delete…", icon=":material/delete:"):
+        st.write("This removes the run and its file tree for good.")
+        if st.button("Yes, delete this run", type="primary", key="history_confirm_delete"):
+            try:
+                loaders.delete_run(user.id, chosen)
+            except AccessError:
+                widgets.refusal()
+            else:
+                st.session_state["vibe8_history_notice"] = "The run was deleted."
+                st.rerun()

@@ -1,0 +1,119 @@
+"""Run dashboard: one run's grade, its ten scores against the project's previous run, and a panel
+per collector with the chart worth looking at."""
+
+import streamlit as st
+
+from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.frames import dead_code_list, duplicate_blocks, package_health_frame
+from vibe8_core.dashboard.scores import grade, overall_score, scores_of
+from vibe8_core.dashboard.session import current_user
+from vibe8_core.store import AccessError
+
+user = current_user()
+st.title("Run dashboard")
+runs = loaders.runs_for(user.id)
+if runs.empty and not st.query_params.get("run"):
+    widgets.demo_offer(user.id, key="run_demo")
+    st.stop()
+
+run_id = widgets.run_from_query(runs)
+try:
+    run, previous = loaders.run_with_previous(user.id, run_id)
+except AccessError:
+    widgets.refusal()
+    st.stop()
+
+metrics = run.metrics
+scores = scores_of(metrics)
+overall = overall_score(scores)
+model = f" · {run.author_model}" if run.author_model else ""
+st.markdown(
+    f"### {widgets.grade_badge(grade(overall))} {run.project_name or 'Unnamed project'} "
+    f"<small>overall {widgets.fmt_score(overall)}/100</small>",
+    unsafe_allow_html=True,
+)
+st.markdown(
+    f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "
+    f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
+)
+if previous:
+    st.caption(
+        f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M})."
+    )
+widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)
+st.page_link(
+    widgets.EXPLORER_PAGE,
+    label="Explore the files",
+    icon=":material/account_tree:",
+    query_params={"run": str(run.run_id)},
+)
+
+section = {name: metrics.get(name) or {} for name in ("size", "security", "lint", "deps")}
+tree = loaders.run_tree(user.id, run.run_id)
+files, blocks, findings = tree.files, tree.blocks, tree.findings
+has = set(findings["collector"].unique())
+
+left, right = st.columns(2)
+with left:
+    with widgets.panel(
+        "Complexity", "Functions per radon rank; A and B are easy to follow, E and F are not."
+    ):
+        if blocks.empty:
+            st.info("No functions or classes found.")
+        else:
+            st.plotly_chart(charts.cc_rank_distribution(blocks), key="cc")
+    sec = section["security"]
+    counts = f"{sec.get('high', 0)} high, {sec.get('medium', 0)} medium, {sec.get('low', 0)} low"
+    with widgets.panel("Security", f"Bandit findings by test and severity: {counts}."):
+        if "security" in has:
+            st.plotly_chart(charts.security_by_test(findings), key="security")
+        else:
+            st.success("No security findings.")
+    with widgets.panel("Duplication", "The biggest blocks of code that repeat elsewhere in the project."):
+        if "dupes" in has:
+            st.dataframe(duplicate_blocks(tree), hide_index=True)
+        else:
+            st.success("No duplicated blocks.")
+    health = package_health_frame(metrics)
+    modules = section["deps"].get("total_modules", 0)
+    with widgets.panel("Dependencies", f"{modules} imported modules; declared packages and their health."):
+        if health.empty:
+            st.info("No requirements file or pyproject dependencies found.")
+        else:
+            st.dataframe(health, hide_index=True)
+with right:
+    with widgets.panel(
+        "Maintainability", "Maintainability index per file (0-100); under 20 is hard to maintain."
+    ):
+        if files["mi"].isna().all():
+            st.info("No maintainability figures.")
+        else:
+            st.plotly_chart(charts.mi_histogram(files), key="mi")
+    total = section["lint"].get("total", 0)
+    with widgets.panel("Linting", f"The most frequent ruff rules among {total:,} findings."):
+        if "lint" in has:
+            st.plotly_chart(charts.lint_by_rule(findings), key="lint")
+        else:
+            st.success("No lint findings.")
+    with widgets.panel("Dead code", "Symbols vulture believes are never used; check before deleting."):
+        if "dead_code" in has:
+            st.dataframe(dead_code_list(tree), hide_index=True, height=300)
+        else:
+            st.success("No dead code found.")
+    with widgets.panel(
+        "Churn × complexity", "Files that change often (right) and are complex (up) are hotspots."
+    ):
+        if files["commits"].isna().all():
+            st.info("No git history: churn is measured for GitHub repositories.")
+        else:
+            st.plotly_chart(charts.hotspots(files), key="churn")
+
+size = section["size"]
+st.caption(
+    f"{size.get('files', 0):,} files · {size.get('sloc', 0):,} source lines · "
+    f"{size.get('comments', 0):,} comment lines · {size.get('avg_file_sloc', 0):,.0f} SLOC per file"
+)
+if run.errors:
+    with widgets.panel("Problems during the analysis", "Parts of the analysis that could not be completed."):
+        for error in run.errors:
+            st.markdown(f"- {error}")

@@ -1,0 +1,80 @@
+"""Trends: a project's scores over time, and any two runs side by side."""
+
+import streamlit as st
+
+from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.frames import file_changes, ordered_unique, score_deltas
+from vibe8_core.dashboard.scores import SCORES, scores_of
+from vibe8_core.dashboard.session import current_user
+from vibe8_core.store import AccessError
+
+user = current_user()
+st.title("Trends")
+runs = loaders.runs_for(user.id)
+if runs.empty:
+    widgets.demo_offer(user.id, key="trends_demo")
+    st.stop()
+
+st.subheader("A project over time")
+projects = ordered_unique(runs["project"])
+by_count = runs["project"].value_counts()
+default = projects.index(by_count.index[0]) if len(by_count) else 0
+project = st.selectbox("Project", projects, index=default, key="trends_project")
+history = runs[runs["project"] == project]
+labels = {f"score_{spec.key}": spec.label for spec in SCORES}
+chosen = st.multiselect(
+    "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
+    format_func=labels.get, key="trends_scores",
+)  # fmt: skip
+if len(history) < 2:
+    st.info(f"{project} has one run so far; analyse it again later to see a trend.")
+if chosen:
+    st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
+    st.caption("Each point is one run; higher is better for every score.")
+
+st.subheader("Two runs side by side")
+if len(runs) < 2:
+    st.info("Analyse at least two runs to compare them.")
+    st.stop()
+left, right = st.columns(2)
+with left:
+    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=runs["run_id"].iloc[1])
+with right:
+    other_id = widgets.run_picker(runs, "After", key="trends_after", default=runs["run_id"].iloc[0])
+if base_id == other_id:
+    st.info("Choose two different runs.")
+    st.stop()
+try:
+    base, _ = loaders.run_with_previous(user.id, base_id)
+    other, _ = loaders.run_with_previous(user.id, other_id)
+    base_tree, other_tree = loaders.run_tree(user.id, base_id), loaders.run_tree(user.id, other_id)
+except AccessError:
+    widgets.refusal()
+    st.stop()
+
+deltas = score_deltas(scores_of(base.metrics), scores_of(other.metrics))
+chart_col, table_col = st.columns([3, 2])
+chart_col.plotly_chart(charts.delta_bars(deltas), key="deltas")
+table_col.dataframe(
+    deltas,
+    hide_index=True,
+    column_config={
+        "before": st.column_config.NumberColumn("Before", format="%.0f"),
+        "after": st.column_config.NumberColumn("After", format="%.0f"),
+        "change": st.column_config.NumberColumn("Change", format="%+.1f"),
+    },
+    key="delta_table",
+)
+
+changes = file_changes(base_tree.files, other_tree.files)
+counts = st.columns(4)
+counts[0].metric("Files added", len(changes.added))
+counts[1].metric("Files removed", len(changes.removed))
+counts[2].metric("Files better", len(changes.better), help="Severity fell by more than half a point.")
+counts[3].metric("Files worse", len(changes.worse), help="Severity rose by more than half a point.")
+tabs = st.tabs(["Worse", "Better", "Added", "Removed"])
+severity = {"before": "Severity before", "after": "Severity after", "change": "Change"}
+tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, key="worse")
+tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, key="better")
+tabs[2].dataframe({"file": changes.added}, hide_index=True, key="added")
+tabs[3].dataframe({"file": changes.removed}, hide_index=True, key="removed")

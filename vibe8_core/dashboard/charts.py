@@ -1,0 +1,176 @@
+"""Plotly figures for the pages: one builder per chart, each taking an already-shaped frame."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from vibe8_core.dashboard.frames import CC_RANKS, SEVERITY_ORDER, treemap_nodes
+
+GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
+SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#3b82f6", "info": "#94a3b8"}
+GROUP_COLOURS = ["#4f46e5", "#f97316", "#0ea5e9", "#16a34a", "#db2777", "#a16207", "#64748b"]
+SEVERITY_SCALE = [[0.0, "#16a34a"], [0.35, "#facc15"], [0.7, "#f97316"], [1.0, "#dc2626"]]
+
+
+def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={"orientation": "h", "y": -0.2},
+        font={"size": 13},
+    )
+    return fig
+
+
+def cc_rank_distribution(blocks: pd.DataFrame) -> go.Figure:
+    counts = blocks["rank"].value_counts().reindex(list(CC_RANKS), fill_value=0)
+    colours = ["#16a34a", "#65a30d", "#ca8a04", "#ea580c", "#dc2626", "#7f1d1d"]
+    fig = go.Figure(go.Bar(x=list(CC_RANKS), y=counts.values, marker_color=colours, text=counts.values))
+    fig.update_layout(xaxis_title="radon rank (A simplest … F most complex)", yaxis_title="functions")
+    return _tidy(fig)
+
+
+def mi_histogram(files: pd.DataFrame) -> go.Figure:
+    fig = px.histogram(files.dropna(subset=["mi"]), x="mi", nbins=20, range_x=[0, 100])
+    fig.update_traces(marker_color="#4f46e5")
+    fig.add_vline(x=20, line_dash="dot", line_color="#dc2626", annotation_text="hard to maintain")
+    fig.update_layout(xaxis_title="maintainability index per file", yaxis_title="files")
+    return _tidy(fig)
+
+
+def security_by_test(findings: pd.DataFrame) -> go.Figure:
+    security = findings[findings["collector"] == "security"]
+    counts = security.groupby(["code", "severity"]).size().reset_index(name="findings")
+    fig = px.bar(
+        counts,
+        x="findings",
+        y="code",
+        color="severity",
+        orientation="h",
+        color_discrete_map=SEVERITY_COLOURS,
+        category_orders={"severity": list(SEVERITY_ORDER)},
+    )
+    fig.update_layout(yaxis={"categoryorder": "total ascending", "title": "bandit test"})
+    return _tidy(fig, height=max(260, 28 * counts["code"].nunique() + 80))
+
+
+def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
+    lint = findings[findings["collector"] == "lint"]
+    counts = lint["code"].value_counts().head(top).sort_values()
+    messages = lint.drop_duplicates("code").set_index("code")["message"]
+    fig = go.Figure(
+        go.Bar(
+            x=counts.values,
+            y=counts.index,
+            orientation="h",
+            marker_color="#4f46e5",
+            hovertext=[str(messages.get(code, ""))[:90] for code in counts.index],
+        )
+    )
+    fig.update_layout(xaxis_title="findings", yaxis_title="ruff rule")
+    return _tidy(fig, height=max(260, 26 * len(counts) + 80))
+
+
+def hotspots(files: pd.DataFrame) -> go.Figure:
+    """Churn × complexity: files top-right change often and are hard to change safely."""
+    data = files.dropna(subset=["commits", "max_cc"]).assign(size=lambda f: f["sloc"].fillna(1).clip(lower=1))
+    fig = px.scatter(
+        data,
+        x="commits",
+        y="max_cc",
+        size="size",
+        color="hotspot",
+        hover_name="path",
+        color_discrete_map={True: "#dc2626", False: "#94a3b8"},
+        labels={"commits": "commits touching the file", "max_cc": "most complex function (CC)"},
+    )
+    return _tidy(fig, height=380)
+
+
+def treemap(files: pd.DataFrame, max_depth: int = 4) -> go.Figure:
+    nodes = treemap_nodes(files)
+    fig = go.Figure(
+        go.Treemap(
+            ids=nodes["id"],
+            parents=nodes["parent"],
+            labels=nodes["label"],
+            values=nodes["sloc"],
+            branchvalues="total",
+            marker={
+                "colors": nodes["severity"],
+                "colorscale": SEVERITY_SCALE,
+                "cmin": 0,
+                "cmax": 100,
+                "colorbar": {"title": "severity"},
+            },
+            customdata=nodes[["severity"]].round(1),
+            hovertemplate="<b>%{id}</b><br>%{value:,.0f} SLOC<br>severity %{customdata[0]}<extra></extra>",
+            maxdepth=max_depth,
+        )
+    )
+    fig.update_layout(height=520, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    return fig
+
+
+def group_box(frame: pd.DataFrame, column: str, group: str, title: str) -> go.Figure:
+    data = frame.dropna(subset=[column])
+    fig = px.box(
+        data,
+        x=group,
+        y=column,
+        color=group,
+        points="all",
+        hover_name="project",
+        color_discrete_sequence=GROUP_COLOURS,
+    )
+    fig.update_layout(showlegend=False, xaxis_title="", yaxis_title=title)
+    return _tidy(fig, height=300)
+
+
+def radar(means: pd.DataFrame) -> go.Figure:
+    """`means`: index = group, columns = score labels (0-100)."""
+    fig = go.Figure()
+    labels = list(means.columns)
+    for index, (group, row) in enumerate(means.iterrows()):
+        values = [float(v) if pd.notna(v) else 0.0 for v in row.to_list()]
+        fig.add_trace(
+            go.Scatterpolar(
+                r=[*values, values[0]],
+                theta=[*labels, labels[0]],
+                name=str(group),
+                fill="toself",
+                opacity=0.55,
+                line_color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+            )
+        )
+    fig.update_layout(polar={"radialaxis": {"range": [0, 100]}})
+    return _tidy(fig, height=420)
+
+
+def group_counts(frame: pd.DataFrame, group: str) -> go.Figure:
+    counts = frame[group].value_counts().reset_index()
+    counts.columns = [group, "runs"]
+    fig = px.bar(counts, x=group, y="runs", color=group, text="runs", color_discrete_sequence=GROUP_COLOURS)
+    fig.update_layout(showlegend=False, xaxis_title="")
+    return _tidy(fig, height=260)
+
+
+def score_trend(runs: pd.DataFrame, columns: dict[str, str]) -> go.Figure:
+    """`columns`: frame column → label; one line per score over time."""
+    data = runs.sort_values("created_at").melt(
+        id_vars=["created_at", "run_id"], value_vars=list(columns), var_name="score", value_name="value"
+    )
+    data["score"] = data["score"].map(columns)
+    fig = px.line(data.dropna(subset=["value"]), x="created_at", y="value", color="score", markers=True)
+    fig.update_layout(yaxis={"range": [0, 105], "title": "score (higher is better)"}, xaxis_title="")
+    return _tidy(fig, height=420)
+
+
+def delta_bars(deltas: pd.DataFrame) -> go.Figure:
+    data = deltas.dropna(subset=["change"])
+    colours = ["#16a34a" if value >= 0 else "#dc2626" for value in data["change"]]
+    fig = go.Figure(go.Bar(x=data["change"], y=data["score"], orientation="h", marker_color=colours))
+    fig.update_layout(xaxis_title="change in score (right = better)", yaxis={"autorange": "reversed"})
+    return _tidy(fig, height=360)

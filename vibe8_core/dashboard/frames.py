@@ -1,0 +1,403 @@
+"""Data shaping with pandas: runs into one row each, file trees into files / blocks / findings.
+
+Everything reads the stored JSON defensively (`.get`), because old runs and newer engines differ.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+import pandas as pd
+
+from vibe8_core.dashboard.scores import (
+    RAW_MEASURES,
+    SCORES,
+    grade,
+    overall_score,
+    raw_measures_of,
+    scores_of,
+)
+from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS
+from vibe8_core.store import RunRecord
+
+SCORE_COLUMNS = [f"score_{spec.key}" for spec in SCORES]
+RAW_COLUMNS = [measure.column for measure in RAW_MEASURES]
+FILE_NUMBER_COLUMNS = (
+    "sloc", "loc", "lloc", "comments", "multi", "blank", "avg_cc", "max_cc", "mi", "doc_covered",
+    "doc_total", "lint_count", "security_count", "dead_code_count", "duplicate_lines", "commits",
+    "lines_added", "lines_deleted", "severity",
+)  # fmt: skip
+FILE_TEXT_COLUMNS = ("mi_rank", "grade", "last_change", "parse_error")
+FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra")
+BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive")
+SEVERITY_ORDER = ("high", "medium", "low", "info")
+CC_RANKS = ("A", "B", "C", "D", "E", "F")
+
+
+# -- runs ------------------------------------------------------------------------------------------
+def author_label(author_type: str | None, author_model: str | None) -> str:
+    kind = {"human": "Human", "ai": "AI"}.get(author_type or "", "Unknown")
+    return f"{kind} · {author_model}" if author_model else kind
+
+
+def run_row(run: RunRecord) -> dict[str, Any]:
+    """One history row: who/what/when, the ten scores, the overall grade and the raw measures."""
+    metrics = run.metrics or {}
+    scores = scores_of(metrics)
+    overall = overall_score(scores)
+    size = metrics.get("size") if isinstance(metrics.get("size"), Mapping) else {}
+    security = metrics.get("security") if isinstance(metrics.get("security"), Mapping) else {}
+    row: dict[str, Any] = {
+        "run_id": str(run.run_id),
+        "created_at": run.created_at,
+        "project": run.project_name or "(unnamed)",
+        "source": run.source_label,
+        "submission_type": run.submission_type,
+        "author_type": run.author_type or "unknown",
+        "author_model": run.author_model or "unknown",
+        "author": author_label(run.author_type, run.author_model),
+        "files": size.get("files"),
+        "sloc": size.get("sloc"),
+        "overall": overall,
+        "grade": grade(overall),
+        "security_high": security.get("high"),
+        "errors": len(run.errors),
+    }
+    row.update({f"score_{key}": value for key, value in scores.items()})
+    row.update(raw_measures_of(metrics))
+    return row
+
+
+def runs_frame(runs: Iterable[RunRecord]) -> pd.DataFrame:
+    """Runs as a DataFrame, newest first (the repositories' order is kept)."""
+    rows = [run_row(run) for run in runs]
+    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_EMPTY_RUN_COLUMNS)
+    numeric = ["files", "sloc", "overall", "security_high", *SCORE_COLUMNS, *RAW_COLUMNS]
+    for column in numeric:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
+
+
+_EMPTY_RUN_COLUMNS = [
+    "run_id", "created_at", "project", "source", "submission_type", "author_type", "author_model",
+    "author", "files", "sloc", "overall", "grade", "security_high", "errors", *SCORE_COLUMNS, *RAW_COLUMNS,
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """The History / comparison pages' filters; None or empty means 'any'."""
+
+    projects: tuple[str, ...] = ()
+    author_type: str | None = None
+    models: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def filter_runs(frame: pd.DataFrame, filters: HistoryFilter) -> pd.DataFrame:
+    mask = pd.Series(True, index=frame.index)
+    if filters.projects:
+        mask &= frame["project"].isin(filters.projects)
+    if filters.author_type:
+        mask &= frame["author_type"] == filters.author_type
+    if filters.models:
+        mask &= frame["author_model"].isin(filters.models)
+    if filters.date_from is not None:
+        mask &= frame["created_at"] >= pd.Timestamp(datetime.combine(filters.date_from, time.min), tz="UTC")
+    if filters.date_to is not None:
+        mask &= frame["created_at"] <= pd.Timestamp(datetime.combine(filters.date_to, time.max), tz="UTC")
+    return frame[mask]
+
+
+HISTORY_EXPORT_COLUMNS = [
+    "run_id", "created_at", "project", "source", "author_type", "author_model", "files", "sloc",
+    "overall", "grade", *SCORE_COLUMNS, *RAW_COLUMNS,
+]  # fmt: skip
+
+
+def export_csv(frame: pd.DataFrame) -> bytes:
+    return frame[HISTORY_EXPORT_COLUMNS].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode()
+
+
+def export_json(frame: pd.DataFrame) -> bytes:
+    records = frame[HISTORY_EXPORT_COLUMNS].to_dict(orient="records")
+    for record in records:
+        record["created_at"] = record["created_at"].isoformat()
+        for key, value in record.items():
+            if isinstance(value, float) and pd.isna(value):
+                record[key] = None
+    return json.dumps(records, indent=2).encode()
+
+
+# -- file trees ------------------------------------------------------------------------------------
+def _tree_files(file_tree: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    files = (file_tree or {}).get("files")
+    return [entry for entry in files or [] if isinstance(entry, Mapping) and entry.get("path")]
+
+
+def files_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+    """One row per file with every per-file metric (no blocks or findings)."""
+    rows = []
+    for entry in _tree_files(file_tree):
+        row = {"path": str(entry["path"])}
+        for column in FILE_NUMBER_COLUMNS:
+            row[column] = entry.get(column)
+        for column in FILE_TEXT_COLUMNS:
+            row[column] = entry.get(column)
+        rows.append(row)
+    frame = pd.DataFrame.from_records(rows, columns=["path", *FILE_NUMBER_COLUMNS, *FILE_TEXT_COLUMNS])
+    for column in FILE_NUMBER_COLUMNS:
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    frame["folder"] = frame["path"].map(lambda path: posixpath.dirname(path) or ".")
+    frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
+        frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
+    )
+    return frame
+
+
+def blocks_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+    rows = [
+        {"path": entry["path"], **{key: block.get(key) for key in BLOCK_COLUMNS[1:]}}
+        for entry in _tree_files(file_tree)
+        for block in entry.get("blocks") or []
+        if isinstance(block, Mapping)
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=list(BLOCK_COLUMNS))
+    for column in ("line", "end_line", "complexity", "cognitive"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    return frame
+
+
+def findings_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+    rows = [
+        {"path": entry["path"], **{key: finding.get(key) for key in FINDING_COLUMNS[1:]}}
+        for entry in _tree_files(file_tree)
+        for finding in entry.get("findings") or []
+        if isinstance(finding, Mapping)
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=list(FINDING_COLUMNS))
+    frame["line"] = pd.to_numeric(frame["line"], errors="coerce")
+    frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, Mapping) else {})
+    return frame
+
+
+@dataclass(frozen=True)
+class TreeFrames:
+    """A run's file tree, shaped once: files, function blocks and findings."""
+
+    files: pd.DataFrame
+    blocks: pd.DataFrame
+    findings: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.files.empty
+
+
+def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
+    return TreeFrames(files_frame(file_tree), blocks_frame(file_tree), findings_frame(file_tree))
+
+
+def treemap_nodes(files: pd.DataFrame) -> pd.DataFrame:
+    """Folders and files as treemap nodes: id, parent, label, SLOC (folders sum their files) and
+    severity (folders: the SLOC-weighted mean of their files)."""
+    if files.empty:
+        return pd.DataFrame(columns=["id", "parent", "label", "sloc", "severity", "kind"])
+    leaves = pd.DataFrame(
+        {
+            "id": files["path"],
+            "parent": files["folder"].where(files["folder"] != ".", ""),
+            "label": files["path"].map(posixpath.basename),
+            "sloc": files["sloc"].fillna(0).clip(lower=1),
+            "severity": files["severity"].fillna(0),
+            "kind": "file",
+        }
+    )
+    weighted = leaves.assign(weight=leaves["sloc"] * leaves["severity"])
+    folders: dict[str, list[float]] = {}
+    for parent, sloc, weight in zip(weighted["parent"], weighted["sloc"], weighted["weight"], strict=True):
+        folder = parent
+        while folder:
+            totals = folders.setdefault(folder, [0.0, 0.0])
+            totals[0] += sloc
+            totals[1] += weight
+            folder = posixpath.dirname(folder)
+    folder_rows = pd.DataFrame(
+        {
+            "id": list(folders),
+            "parent": [posixpath.dirname(folder) for folder in folders],
+            "label": [posixpath.basename(folder) + "/" for folder in folders],
+            "sloc": [totals[0] for totals in folders.values()],
+            "severity": [totals[1] / totals[0] if totals[0] else 0.0 for totals in folders.values()],
+            "kind": "folder",
+        }
+    )
+    return pd.concat([folder_rows, leaves], ignore_index=True)
+
+
+def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MIN_CC) -> pd.DataFrame:
+    """Everything wrong with one file, by line: findings plus its complex functions."""
+    found = tree.findings[tree.findings["path"] == path]
+    rows = [
+        {
+            "line": row.line,
+            "kind": _COLLECTOR_LABELS.get(row.collector, row.collector),
+            "code": row.code,
+            "severity": row.severity,
+            "message": _finding_message(row.collector, row.message, row.extra),
+            "source line": row.text or "",
+        }
+        for row in found.itertuples(index=False)
+    ]
+    blocks = tree.blocks[(tree.blocks["path"] == path) & (tree.blocks["complexity"] >= min_block_cc)]
+    rows += [
+        {
+            "line": row.line,
+            "kind": "Complexity",
+            "code": f"CC {row.rank}",
+            "severity": "medium" if row.complexity < 21 else "high",
+            "message": f"{row.kind or 'block'} {row.name} has cyclomatic complexity {row.complexity:.0f}"
+            + (f" (cognitive {row.cognitive:.0f})" if pd.notna(row.cognitive) else ""),
+            "source line": "",
+        }
+        for row in blocks.itertuples(index=False)
+    ]
+    frame = pd.DataFrame.from_records(
+        rows, columns=["line", "kind", "code", "severity", "message", "source line"]
+    )
+    return frame.sort_values(["line", "kind"], kind="stable", ignore_index=True)
+
+
+_COLLECTOR_LABELS = {
+    "lint": "Lint",
+    "security": "Security",
+    "dead_code": "Dead code",
+    "dupes": "Duplicate",
+    "docs": "Docstring",
+}
+
+
+def _finding_message(collector: str, message: Any, extra: Mapping[str, Any]) -> str:
+    text = str(message or "")
+    if collector == "dupes" and extra.get("twin_path") and not text:
+        return f"Also at {extra['twin_path']}:{extra.get('twin_line')}"
+    return text
+
+
+def duplicate_blocks(tree: TreeFrames, limit: int = 15) -> pd.DataFrame:
+    """The biggest duplicated blocks (each pair shown once)."""
+    dupes = tree.findings[tree.findings["collector"] == "dupes"]
+    rows = []
+    seen: set[tuple[str, int, str, int]] = set()
+    for row in dupes.itertuples(index=False):
+        extra = row.extra
+        start = int(row.line or 0)
+        end = int(extra.get("end_line") or start)
+        twin = str(extra.get("twin_path") or "")
+        twin_start = int(extra.get("twin_line") or 0)
+        key = min((row.path, start, twin, twin_start), (twin, twin_start, row.path, start))
+        if key in seen:
+            continue
+        seen.add(key)
+        twin_end = extra.get("twin_end_line") or twin_start
+        rows.append(
+            {
+                "lines": end - start + 1,
+                "file": f"{row.path}:{start}-{end}",
+                "also at": f"{twin}:{twin_start}-{twin_end}" if twin else "",
+                "first line": row.text or "",
+            }
+        )
+    frame = pd.DataFrame.from_records(rows, columns=["lines", "file", "also at", "first line"])
+    return frame.sort_values("lines", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+
+
+def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
+    dead = tree.findings[tree.findings["collector"] == "dead_code"]
+    frame = pd.DataFrame(
+        {
+            "file": dead["path"],
+            "line": dead["line"],
+            "kind": dead["extra"].map(lambda extra: extra.get("kind", "")),
+            "name": dead["extra"].map(lambda extra: extra.get("name", "")),
+            "confidence %": dead["extra"].map(lambda extra: extra.get("confidence")),
+            "message": dead["message"],
+        }
+    )
+    return frame.sort_values(["file", "line"], ignore_index=True)
+
+
+def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
+    from vibe8_core.dashboard.scores import package_status
+
+    deps = metrics.get("deps") if isinstance(metrics.get("deps"), Mapping) else {}
+    rows = [
+        {
+            "package": item.get("name"),
+            "specifier": item.get("specifier") or "",
+            "pinned": bool(item.get("pinned")),
+            "imported": item.get("imported"),
+            "latest": item.get("latest") if item.get("latest") not in (None, "unknown") else "unknown",
+            "status": package_status(item),
+        }
+        for item in deps.get("package_health") or []
+        if isinstance(item, Mapping)
+    ]
+    return pd.DataFrame.from_records(
+        rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"]
+    )
+
+
+# -- comparing two runs ------------------------------------------------------------------------------
+def score_deltas(base: Mapping[str, float | None], other: Mapping[str, float | None]) -> pd.DataFrame:
+    """Per score: before, after and the change (positive = better)."""
+    rows = []
+    for spec in SCORES:
+        before, after = base.get(spec.key), other.get(spec.key)
+        change = None if before is None or after is None else round(after - before, 1)
+        rows.append({"score": spec.label, "before": before, "after": after, "change": change})
+    return pd.DataFrame.from_records(rows, columns=["score", "before", "after", "change"])
+
+
+@dataclass(frozen=True)
+class FileChanges:
+    added: list[str]
+    removed: list[str]
+    better: pd.DataFrame  # path, severity before/after, change
+    worse: pd.DataFrame
+
+
+def file_changes(before: pd.DataFrame, after: pd.DataFrame, *, tolerance: float = 0.5) -> FileChanges:
+    """Files added / removed between two runs, and common files whose severity moved."""
+    old = before.set_index("path")["severity"]
+    new = after.set_index("path")["severity"]
+    added = sorted(set(new.index) - set(old.index))
+    removed = sorted(set(old.index) - set(new.index))
+    common = new.index.intersection(old.index)
+    moved = pd.DataFrame({"before": old[common], "after": new[common]})
+    moved["change"] = (moved["after"] - moved["before"]).round(1)
+    moved = moved.reset_index(names="path")
+    better = moved[moved["change"] < -tolerance].sort_values("change", ignore_index=True)
+    worse = moved[moved["change"] > tolerance].sort_values("change", ascending=False, ignore_index=True)
+    return FileChanges(added, removed, better, worse)
+
+
+def run_choice_label(row: Mapping[str, Any] | Any) -> str:
+    created = pd.Timestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
+    return f"{row['project']} · {created} · {row['author']}"
+
+
+def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
+    """run id → label, for select boxes (newest first)."""
+    return {row["run_id"]: run_choice_label(row) for row in frame.to_dict(orient="records")}
+
+
+def ordered_unique(values: Sequence[str]) -> list[str]:
+    return sorted({value for value in values if value})

@@ -1,0 +1,99 @@
+"""Per-user cached reads. Streamlit's cache is shared by every session, so each cached function
+takes the user id and reads through the repositories' owner checks (a refusal is never cached).
+
+Cache keys carry a cheap `HistoryStamp` (count and newest run of the user) so that a new or deleted
+run invalidates the history at once; a run's own content never changes, so its key is its id.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from vibe8_core.dashboard import resources
+from vibe8_core.dashboard.frames import TreeFrames, runs_frame, tree_frames
+from vibe8_core.store import JobRecord, NotFoundError, RunRecord
+
+
+@dataclass(frozen=True)
+class HistoryStamp:
+    count: int
+    newest: str | None
+
+
+def parse_run_id(raw: Any) -> uuid.UUID:
+    """A run id from a query parameter or widget; anything malformed is simply 'not found'."""
+    try:
+        return uuid.UUID(str(raw))
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+
+
+def history_stamp(user_id: uuid.UUID) -> HistoryStamp:
+    with resources.database().unit_of_work() as uow:
+        count = uow.runs.count_for_user(user_id)
+        newest = uow.runs.list_for_user(user_id, limit=1)
+    return HistoryStamp(count, str(newest[0].run_id) if newest else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def user_runs(user_id: uuid.UUID, stamp: HistoryStamp) -> pd.DataFrame:
+    """All of the user's runs as one row each (no file trees), newest first."""
+    del stamp  # part of the cache key only
+    with resources.database().unit_of_work() as uow:
+        runs = uow.runs.list_for_user(user_id, limit=None)
+    return runs_frame(runs)
+
+
+def runs_for(user_id: uuid.UUID) -> pd.DataFrame:
+    return user_runs(user_id, history_stamp(user_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=256, ttl=3600)
+def _run_with_previous(
+    user_id: uuid.UUID, run_id: uuid.UUID, stamp: HistoryStamp
+) -> tuple[RunRecord, RunRecord | None]:
+    del stamp
+    with resources.database().unit_of_work() as uow:
+        run = uow.runs.get(run_id, user_id)
+        return run, uow.runs.previous_in_project(run)
+
+
+def run_with_previous(user_id: uuid.UUID, raw_run_id: Any) -> tuple[RunRecord, RunRecord | None]:
+    """The user's run (AccessError when missing or foreign) and the project's run before it."""
+    return _run_with_previous(user_id, parse_run_id(raw_run_id), history_stamp(user_id))
+
+
+@st.cache_data(show_spinner="Loading the file tree…", max_entries=8, ttl=3600)
+def _run_tree(user_id: uuid.UUID, run_id: uuid.UUID) -> TreeFrames:
+    with resources.database().unit_of_work() as uow:
+        run = uow.runs.get(run_id, user_id, with_tree=True)
+    return tree_frames(run.file_tree)
+
+
+def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
+    """The run's file tree shaped into frames (loaded only by the pages that show it)."""
+    return _run_tree(user_id, parse_run_id(raw_run_id))
+
+
+def delete_run(user_id: uuid.UUID, raw_run_id: Any) -> None:
+    with resources.database().unit_of_work() as uow:
+        uow.runs.delete(parse_run_id(raw_run_id), user_id)
+        uow.commit()
+
+
+def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:
+    """The user's recent jobs (never cached: the Analyze page polls them)."""
+    with resources.database().unit_of_work() as uow:
+        return uow.jobs.list_for_user(user_id, limit=limit)
+
+
+def forget_job(user_id: uuid.UUID, job_id: str) -> None:
+    """Delete a finished job once its owner has seen it (DATABASE.md lifecycle step 5)."""
+    with resources.database().unit_of_work() as uow:
+        uow.jobs.delete_for_owner(job_id, user_id)
+        uow.commit()

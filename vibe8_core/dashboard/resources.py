@@ -1,0 +1,76 @@
+"""Process-wide resources, created once with `st.cache_resource`: settings, the Database, the runner.
+
+A database that cannot be reached or is not migrated raises DatabaseUnavailableError; exceptions are
+never cached, so the next rerun tries again (after `python -m vibe8_core migrate`, the app just works).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from vibe8_core.config import ConfigError, Settings, load_settings
+from vibe8_core.store import Database, DatabaseUnavailableError
+from vibe8_core.store.migrate import require_current_schema
+
+log = logging.getLogger(__name__)
+
+
+class StartupError(Exception):
+    """The app cannot start; the message is one sentence for the person running it."""
+
+
+def settings() -> Settings:
+    """Settings from the environment (read per call: cheap, and tests change the environment)."""
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise StartupError(str(exc)) from None
+
+
+@st.cache_resource(show_spinner=False)
+def _database(url: str, pool_size: int, max_overflow: int) -> Database:
+    from vibe8_core.config import DatabaseSettings
+
+    db = Database(DatabaseSettings(url=url, pool_size=pool_size, max_overflow=max_overflow))
+    try:
+        require_current_schema(db)
+    except Exception:
+        db.dispose()
+        raise
+    return db
+
+
+def database(current: Settings | None = None) -> Database:
+    """The shared, schema-checked Database for DATABASE_URL; StartupError when unusable."""
+    cfg = (current or settings()).database
+    try:
+        return _database(cfg.url, cfg.pool_size, cfg.max_overflow)
+    except DatabaseUnavailableError as exc:
+        raise StartupError(str(exc)) from None
+
+
+@st.cache_resource(show_spinner=False)
+def _runner(url: str, threads: int) -> Any:
+    # Imported here: the runner pulls in the whole analysis engine, which pages never need.
+    from vibe8_core.jobs.runner import JobRunner
+
+    current = settings()
+    runner = JobRunner(database(current), current, threads=threads)
+    runner.start()
+    log.info("embedded job runner started with %d thread(s)", threads)
+    return runner
+
+
+def ensure_runner(current: Settings) -> bool:
+    """Start this process's embedded runner once (unless VIBE8_EMBEDDED_WORKER=0); True if running."""
+    if not current.jobs.embedded_worker:
+        return False
+    try:
+        _runner(current.database.url, current.jobs.worker_threads)
+    except ImportError as exc:  # the engine is missing from this install
+        log.warning("embedded runner unavailable: %s", exc)
+        return False
+    return True

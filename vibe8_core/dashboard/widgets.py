@@ -1,0 +1,103 @@
+"""Small pieces of drawing the pages share: score cards, run pickers, refusals, the demo offer."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+import pandas as pd
+import streamlit as st
+
+from vibe8_core.dashboard import resources
+from vibe8_core.dashboard.frames import runs_by_id
+from vibe8_core.dashboard.scores import SCORES, grade
+from vibe8_core.store import AccessError
+
+ANALYZE_PAGE = "pages/analyze.py"
+HISTORY_PAGE = "pages/history.py"
+RUN_PAGE = "pages/run.py"
+EXPLORER_PAGE = "pages/explorer.py"
+GRADE_BADGE = {"A": "green", "B": "green", "C": "orange", "D": "red", "E": "red"}
+
+
+def grade_badge(letter: str) -> str:
+    """Markdown for a coloured grade letter."""
+    colour = GRADE_BADGE.get(letter)
+    return f":{colour}-badge[{letter}]" if colour else f":gray-badge[{letter}]"
+
+
+def fmt_score(value: float | None) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0f}"
+
+
+def refusal() -> None:
+    """The one refusal for a run that is missing or someone else's (identical on purpose)."""
+    st.error(AccessError.public_message)
+
+
+def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float | None] | None) -> None:
+    """Ten cards: score, grade and the change since the project's previous run."""
+    for start in (0, 5):
+        for column, spec in zip(st.columns(5), SCORES[start : start + 5], strict=True):
+            value = scores.get(spec.key)
+            before = previous.get(spec.key) if previous else None
+            delta = None if value is None or before is None else round(value - before, 1)
+            column.metric(
+                f"{spec.label} · {grade(value)}",
+                fmt_score(value),
+                delta=None if delta is None else f"{delta:+.1f}",
+                help=spec.meaning,
+                border=True,
+            )
+
+
+def run_picker(frame: pd.DataFrame, label: str, key: str, default: str | None = None) -> str | None:
+    """A select box over the user's runs (newest first); returns the chosen run id."""
+    labels = runs_by_id(frame)
+    if not labels:
+        return None
+    options = list(labels)
+    index = options.index(default) if default in labels else 0
+    return st.selectbox(label, options, index=index, format_func=labels.__getitem__, key=key)
+
+
+def run_from_query(frame: pd.DataFrame, label: str = "Run", key: str = "run_picker") -> str | None:
+    """The run named by ?run=… (validated later by the loaders), else a picker over the user's runs."""
+    wanted = st.query_params.get("run")
+    labels = runs_by_id(frame)
+    if wanted and wanted not in labels:
+        return wanted  # unknown, malformed or foreign: the loader refuses it with the usual message
+    chosen = run_picker(frame, label, key, default=wanted)
+    if chosen and chosen != wanted:
+        st.query_params["run"] = chosen
+    return chosen
+
+
+def demo_offer(user_id: uuid.UUID, key: str) -> None:
+    """An empty history greets a new user with a one-click demo on real, offline code."""
+    st.info(
+        "You have no analyses yet. Analyse a project on the **Analyze** page, or let Vibe8 analyse "
+        "a few well-known open-source packages (labelled human) and Vibe8's own code (labelled AI) "
+        "so every chart has something to show."
+    )
+    if st.button("Run the demo", type="primary", key=key, icon=":material/play_arrow:"):
+        from vibe8_core.demo import DemoError, submit_demo
+
+        current = resources.settings()
+        try:
+            jobs = submit_demo(resources.database(current), current, user_id)
+        except DemoError as exc:
+            st.error(str(exc))
+            return
+        st.session_state["vibe8_notice"] = f"Queued {len(jobs)} demo analyses; progress is shown below."
+        st.switch_page(ANALYZE_PAGE)
+
+
+@contextmanager
+def panel(title: str, meaning: str) -> Iterator[None]:
+    """A bordered panel with a heading and one line saying what it shows."""
+    with st.container(border=True):
+        st.subheader(title)
+        st.caption(meaning)
+        yield

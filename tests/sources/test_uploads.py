@@ -262,11 +262,11 @@ def test_tar_project_is_unpacked_without_special_modes(source_settings: SourceSe
         assert stat.S_IMODE((source.path / "pkg" / "tool.py").stat().st_mode) == 0o600
 
 
-def test_single_top_level_folder_is_analysed_from_inside(source_settings: SourceSettings) -> None:
+def test_archive_paths_are_kept_as_they_are(source_settings: SourceSettings) -> None:
     data = zip_bytes([("demo-main/", b""), ("demo-main/app.py", PY), ("demo-main/lib/util.py", PY)])
     with prepared_source("upload", upload_metadata("demo.zip", data), source_settings) as source:
-        assert source.path.name == "demo-main"
-        assert files_under(source.path) == {"app.py", "lib/util.py"}
+        assert source.path.name == "src"
+        assert files_under(source.path) == {"demo-main/app.py", "demo-main/lib/util.py"}
 
 
 def test_nested_archive_is_kept_as_a_file_but_not_expanded(source_settings: SourceSettings) -> None:
@@ -287,7 +287,7 @@ def test_uploaded_git_folder_is_dropped(source_settings: SourceSettings, kind: s
     ]
     data = zip_bytes(files) if kind == "zip" else tar_gz_of_files(files)
     with prepared_source("upload", upload_metadata(f"p.{kind}", data), source_settings) as source:
-        assert files_under(source.path.parent) == {"proj/app.py"}
+        assert files_under(source.path.parent) == {"src/proj/app.py"}
         assert (source.commit_sha, source.is_git_checkout) == (None, False)
 
 

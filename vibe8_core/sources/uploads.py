@@ -97,10 +97,10 @@ def decode_upload(metadata: Mapping[str, Any], settings: SourceSettings) -> tupl
 
 
 def unpack_upload(metadata: Mapping[str, Any], dest: Path, settings: SourceSettings) -> Path:
-    """Write the job's upload into the empty folder `dest`; return the folder to analyse.
+    """Write the job's upload into the empty folder `dest`; return the folder to analyse (`dest`).
 
-    An archive holding a single top-level folder is analysed from inside that folder, so file
-    paths in the report read `pkg/mod.py`, not `project-main/pkg/mod.py`.
+    Paths inside the archive are kept as they are, so the report shows `project-main/pkg/mod.py`
+    for an archive made of a `project-main/` folder.
     """
     filename, data = decode_upload(metadata, settings)
     kind = upload_kind(filename)
@@ -113,9 +113,6 @@ def unpack_upload(metadata: Mapping[str, Any], dest: Path, settings: SourceSetti
         extract_tar_gz(data, dest, settings)
     if not _has_python_file(dest):
         raise SourceError("The archive contains no Python (.py) file.")
-    children = list(dest.iterdir())
-    if len(children) == 1 and children[0].is_dir() and not children[0].is_symlink():
-        return children[0]
     return dest
 
 

@@ -40,7 +40,7 @@ def authorship_inputs(prefix: str) -> Authorship:
     model = right.selectbox(
         "Model or author" if kind == "ai" else "Author (optional)",
         SUGGESTED_MODELS,
-        key=f"{prefix}_model",
+        key=f"{prefix}_model_{kind}",
         index=None if kind == "ai" else 0,
         accept_new_options=True,
         placeholder="choose or type a model name",

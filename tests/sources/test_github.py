@@ -160,3 +160,49 @@ def test_local_rewrite_enables_the_file_protocol() -> None:
     assert protocols == ("file",)
     assert options == ["url./srv/repos/.insteadOf=https://github.com/"]
     assert isolated_git_env("/tmp", protocols)["GIT_ALLOW_PROTOCOL"] == "https:file"
+
+
+def test_git_runs_with_an_environment_built_from_scratch(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.fsmonitor'='touch /tmp/pwned'")
+    monkeypatch.setenv("GIT_SSH_COMMAND", "touch /tmp/pwned")
+    monkeypatch.setenv("GIT_DIR", "/somewhere/else")
+    env = isolated_git_env(tmp_path)
+    assert not {"GIT_CONFIG_PARAMETERS", "GIT_SSH_COMMAND", "GIT_DIR"} & set(env)
+    assert env["HOME"] == str(tmp_path)
+    expected = {
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": "/dev/null",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_ASKPASS": "/bin/true",
+        "GIT_LFS_SKIP_SMUDGE": "1",
+        "GIT_ALLOW_PROTOCOL": "https",
+    }
+    assert {name: env[name] for name in expected} == expected
+
+
+def test_clone_command_switches_off_everything_that_runs_programs(tmp_path: Path) -> None:
+    command, _ = clone_command("https://github.com/octo/demo", "dev", tmp_path / "repo", SourceSettings())
+    options = {command[index + 1] for index, word in enumerate(command) if word == "-c"}
+    assert options >= {
+        "protocol.allow=never",
+        "protocol.https.allow=always",
+        "core.hooksPath=/dev/null",
+        "core.fsmonitor=false",
+        "core.symlinks=false",
+        "filter.lfs.smudge=",
+        "filter.lfs.process=",
+        "filter.lfs.required=false",
+    }
+    clone_args = command[command.index("clone") :]
+    assert clone_args[:-3] == [
+        "clone",
+        "--quiet",
+        "--template=",
+        "--single-branch",
+        "--branch=dev",
+        "--no-tags",
+        "--depth=200",
+        "--no-recurse-submodules",
+    ]

@@ -41,6 +41,7 @@ MAX_ENTRY_DEPTH = 64
 MAX_ENTRY_NAME_BYTES = 1024
 REGULAR_FILE = "regular file"
 FOLDER = "folder"
+_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 _DRIVE_LETTER = re.compile(r"^[A-Za-z]:")
 _CONTROL_CHARS = re.compile(r"[\x01-\x1f\x7f]")
 # What a malformed archive makes the standard library raise while reading (SourceError, itself a
@@ -56,7 +57,6 @@ _ZIP_READ_ERRORS = (
     ValueError,
     RecursionError,
 )
-_NEW_FILE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
 # tarfile reads chained extended headers recursively, so a long chain ends in RecursionError.
 _TAR_READ_ERRORS = (tarfile.TarError, zlib.error, EOFError, OSError, ValueError, RecursionError)
 
@@ -87,8 +87,7 @@ class UnpackBudget:
         ratio = self.settings.max_compression_ratio
         if self.unpacked_bytes > RATIO_FLOOR_BYTES and self.unpacked_bytes > ratio * self.compressed_bytes:
             raise SourceError(
-                f"The archive expands more than {ratio} times its compressed size, the limit for "
-                "compression ratio."
+                f"The archive expands more than {ratio} times its size, the compression ratio limit."
             )
 
 
@@ -223,7 +222,10 @@ def _unpack_entry(
     """Write one entry whose kind is REGULAR_FILE or FOLDER; any other kind is the rule it breaks."""
     budget.count_entry()
     parts = entry_parts(name)
-    if not parts or is_git_metadata(parts):
+    if not parts:
+        return
+    if is_git_metadata(parts):
+        log.debug("dropping uploaded git metadata %r", name)
         return
     if kind == FOLDER:
         _make_folder(dest, parts, name)

@@ -9,10 +9,7 @@ from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("File explorer")
-runs = loaders.runs_for(user.id)
-if runs.empty and not st.query_params.get("run"):
-    widgets.demo_offer(user.id, key="explorer_demo")
-    st.stop()
+runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True)
 
 run_id = widgets.run_from_query(runs, key="explorer_run")
 try:

@@ -12,10 +12,7 @@ st.title("History")
 if notice := st.session_state.pop("vibe8_history_notice", None):
     st.success(notice)
 
-runs = loaders.runs_for(user.id)
-if runs.empty:
-    widgets.demo_offer(user.id, key="history_demo")
-    st.stop()
+runs = widgets.runs_or_demo(user.id, key="history_demo")
 
 with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
     first, second, third, fourth = st.columns([2, 1, 2, 2])

@@ -3,7 +3,7 @@ of mean scores, and whether the groups differ (Mann-Whitney U with Cliff's delta
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard import charts, widgets
 from vibe8_core.dashboard.compare import GROUPINGS, group_means, group_stats, metric_catalogue, prepare_groups
 from vibe8_core.dashboard.frames import HistoryFilter, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
@@ -12,10 +12,7 @@ from vibe8_core.dashboard.stats import MIN_RUNS_PER_GROUP
 user = current_user()
 st.title("Human vs AI")
 st.caption("Do human- and AI-written projects differ? Each run counts once; counts are per 1,000 lines.")
-runs = loaders.runs_for(user.id)
-if runs.empty:
-    widgets.demo_offer(user.id, key="compare_demo")
-    st.stop()
+runs = widgets.runs_or_demo(user.id, key="compare_demo")
 
 first, second, third = st.columns([1, 2, 2])
 grouping = first.radio("Group by", list(GROUPINGS), format_func=GROUPINGS.get, key="compare_grouping")

@@ -11,10 +11,7 @@ from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("Run dashboard")
-runs = loaders.runs_for(user.id)
-if runs.empty and not st.query_params.get("run"):
-    widgets.demo_offer(user.id, key="run_demo")
-    st.stop()
+runs = widgets.runs_or_demo(user.id, key="run_demo", allow_query=True)
 
 run_id = widgets.run_from_query(runs)
 try:

@@ -10,10 +10,7 @@ from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("Trends")
-runs = loaders.runs_for(user.id)
-if runs.empty:
-    widgets.demo_offer(user.id, key="trends_demo")
-    st.stop()
+runs = widgets.runs_or_demo(user.id, key="trends_demo")
 
 st.subheader("A project over time")
 projects = ordered_unique(runs["project"])

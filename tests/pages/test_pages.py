@@ -88,9 +88,7 @@ def test_uploading_creates_a_job_and_shows_its_progress(alice, open_page, seed):
     at.button(key="submit_upload").click().run()
     assert not at.exception
     jobs = seed.jobs(alice)
-    assert [(job.project_name, job.status, job.source_label) for job in jobs] == [
-        ("Calculator", "pending", "demo.zip")
-    ]
+    assert [(job.project_name, job.status, job.source_label) for job in jobs] == [("Calculator", "pending", "demo.zip")]
     assert any("Queued" in text for text in texts(at, "success"))
     assert at.status and "Queued" in at.status[0].label
     assert at.get("progress")
@@ -135,9 +133,7 @@ def test_github_submission_validates_then_queues(alice, open_page, seed):
 
 def test_finished_jobs_link_to_their_run_and_are_then_deleted(alice, open_page, seed, page_env):
     with page_env.unit_of_work() as uow:
-        good = uow.jobs.create_pending(
-            alice.id, "upload", {"upload_filename": "a.zip", "project_name": "good"}
-        )
+        good = uow.jobs.create_pending(alice.id, "upload", {"upload_filename": "a.zip", "project_name": "good"})
         bad = uow.jobs.create_pending(alice.id, "upload", {"upload_filename": "b.zip", "project_name": "bad"})
         uow.commit()
     run = seed.run(alice, project="good")

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
-from vibe8_core.dashboard import resources
+from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.frames import runs_by_id
 from vibe8_core.dashboard.scores import SCORES, grade
 from vibe8_core.store import AccessError
@@ -101,3 +101,12 @@ def panel(title: str, meaning: str) -> Iterator[None]:
         st.subheader(title)
         st.caption(meaning)
         yield
+
+
+def runs_or_demo(user_id: uuid.UUID, key: str, *, allow_query: bool = False) -> pd.DataFrame:
+    """The user's runs; with none (and no ?run=… to refuse), the demo offer, and the page stops."""
+    runs = loaders.runs_for(user_id)
+    if runs.empty and not (allow_query and st.query_params.get("run")):
+        demo_offer(user_id, key=key)
+        st.stop()
+    return runs

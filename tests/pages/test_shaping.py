@@ -1,0 +1,113 @@
+"""The dashboard's pure parts: scores, statistics, frames and job progress."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tests.pages.conftest import make_run
+from vibe8_core.dashboard import frames, scores, stats
+from vibe8_core.dashboard.progress import job_progress
+from vibe8_core.store import JobRecord, RunRecord
+
+
+def record(new, *, created: datetime | None = None) -> RunRecord:
+    return RunRecord(
+        run_id=uuid.uuid4(), user_id=uuid.uuid4(), created_at=created or datetime.now(UTC),
+        submission_type=new.submission_type, upload_filename=new.upload_filename,
+        project_name=new.project_name, author_type=new.author_type, author_model=new.author_model,
+        git_repo_url=new.git_repo_url, git_branch=new.git_branch, git_commit_sha=new.git_commit_sha,
+        metrics=new.metrics, errors=new.errors, file_tree=new.file_tree,
+    )  # fmt: skip
+
+
+def test_ten_scores_with_grades_and_a_missing_churn_score():
+    values = scores.scores_of(make_run().metrics)
+    assert list(values) == [spec.key for spec in scores.SCORES] and len(values) == 10
+    assert values["churn"] is None
+    assert all(0 <= value <= 100 for key, value in values.items() if key != "churn")
+    assert values["deps"] == 50.0  # one outdated, one of unknown age
+    assert scores.overall_score(values) == pytest.approx(np.mean([v for v in values.values() if v is not None]), 0.01)
+    assert scores.grade(None) == "–" and scores.grade(85) == "A" and scores.grade(10) == "E"
+
+
+def test_scores_read_old_and_partial_metrics_defensively():
+    values = scores.scores_of({"lint": {"total": 3}, "size": "broken", "deps": {"package_health": [{}]}})
+    assert values["lint"] is None and values["size"] is None
+    assert values["deps"] == 100.0  # an entry without a status counts as of unknown age
+    assert scores.raw_measures_of({})["lint_per_ksloc"] is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "delta"),
+    [([1, 2, 3], [4, 5, 6], -1.0), ([4, 5, 6], [1, 2, 3], 1.0), ([1, 2, 3], [1, 2, 3], 0.0), ([1, 3], [2], 0.0)],
+)
+def test_cliffs_delta(a, b, delta):
+    assert stats.cliffs_delta(np.array(a, float), np.array(b, float)) == pytest.approx(delta)
+
+
+def test_compare_groups_finds_a_clear_difference_and_refuses_tiny_groups():
+    clear = stats.compare_groups("m", "A", pd.Series(range(10, 20)), "B", pd.Series(range(0, 10)))
+    assert clear.enough_data and clear.significant and clear.cliffs_delta == 1.0 and clear.magnitude == "large"
+    tiny = stats.compare_groups("m", "A", pd.Series([1.0, 2.0]), "B", pd.Series([3.0, 4.0, 5.0]))
+    assert not tiny.enough_data and tiny.p_value is None and tiny.median_a == 1.5
+    same = stats.compare_groups("m", "A", pd.Series([5.0] * 4), "B", pd.Series([5.0] * 4))
+    assert same.p_value == 1.0 and not same.significant
+    table = stats.comparison_table([clear, tiny], {"m": "lower"})
+    assert table["verdict"].tolist()[0] == "B better (large effect)"
+    assert "not enough data" in table["verdict"].tolist()[1]
+
+
+def test_runs_frame_and_filters():
+    old = record(make_run("shop", seed=1), created=datetime(2026, 1, 5, tzinfo=UTC))
+    new = record(make_run("lib", "ai", "claude", seed=2), created=datetime(2026, 3, 5, tzinfo=UTC))
+    frame = frames.runs_frame([new, old])
+    assert list(frame["project"]) == ["lib", "shop"]
+    assert frame.loc[0, "author"] == "AI · claude"
+    assert frames.filter_runs(frame, frames.HistoryFilter(author_type="human"))["project"].tolist() == ["shop"]
+    early = frames.HistoryFilter(date_from=date(2026, 1, 1), date_to=date(2026, 1, 31))
+    assert frames.filter_runs(frame, early)["project"].tolist() == ["shop"]
+    assert b"run_id,created_at,project" in frames.export_csv(frame)
+    assert frames.export_json(frame).startswith(b"[")
+    assert frames.runs_frame([]).empty
+
+
+def test_tree_frames_treemap_and_file_findings():
+    tree = frames.tree_frames(make_run(files=8, seed=3).file_tree)
+    assert len(tree.files) == 8 and not tree.blocks.empty and not tree.findings.empty
+    nodes = frames.treemap_nodes(tree.files)
+    root_total = nodes[nodes["parent"] == ""]["sloc"].sum()
+    assert root_total == pytest.approx(tree.files["sloc"].clip(lower=1).sum())
+    assert set(nodes["parent"]) - {""} <= set(nodes["id"])
+    path = tree.files["path"].iloc[0]
+    found = frames.file_findings(tree, path)
+    assert list(found.columns) == ["line", "kind", "code", "severity", "message", "source line"]
+    assert "Duplicate" in set(found["kind"])
+    assert frames.duplicate_blocks(tree)["lines"].tolist() == [13]
+    assert frames.tree_frames(None).empty
+
+
+def test_file_changes_between_two_runs():
+    before = pd.DataFrame({"path": ["a.py", "b.py", "c.py"], "severity": [10.0, 50.0, 20.0]})
+    after = pd.DataFrame({"path": ["b.py", "c.py", "d.py"], "severity": [30.0, 40.0, 5.0]})
+    changes = frames.file_changes(before, after)
+    assert changes.added == ["d.py"] and changes.removed == ["a.py"]
+    assert changes.better["path"].tolist() == ["b.py"] and changes.worse["path"].tolist() == ["c.py"]
+
+
+def job(status: str, progress: dict) -> JobRecord:
+    now = datetime.now(UTC)
+    return JobRecord("j", uuid.uuid4(), status, "upload", None, None, now, now, 1, progress=progress)
+
+
+def test_job_progress_words_and_fractions():
+    assert job_progress(job("pending", {"step": "queued"})).label.startswith("Queued")
+    files = job_progress(job("running", {"step": "per-file metrics", "files_done": 5, "files_total": 10}))
+    assert files.files == "5 / 10 files" and 0.15 < files.fraction < 0.55
+    collector = job_progress(job("running", {"step": "security"}))
+    assert "security" in collector.label and collector.fraction > files.fraction
+    assert job_progress(job("completed", {"step": "done"})).fraction == 1.0

@@ -28,7 +28,7 @@ from vibe8_core.jobs.submissions import (
     submit_upload,
 )
 from vibe8_core.sources import SourceError
-from vibe8_core.store import AccessError, Database, DatabaseUnavailableError, NotFoundError
+from vibe8_core.store import AccessError, Database, DatabaseUnavailableError, NotFoundError, UserRecord
 from vibe8_core.store.migrate import require_current_schema, upgrade
 
 EXIT_REFUSED = 2
@@ -46,10 +46,23 @@ class CliError(Exception):
     """A refusal for the command line: printed as one line."""
 
 
-def _database(settings: Settings) -> Database:
-    db = Database(settings.database)
-    require_current_schema(db)
-    return db
+class CliContext:
+    """The settings, and the database opened (and checked) on first use and closed at exit."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._db: Database | None = None
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = Database(self.settings.database)
+            require_current_schema(self._db)
+        return self._db
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
 
 
 def _dump(data: Any) -> None:
@@ -57,21 +70,24 @@ def _dump(data: Any) -> None:
     sys.stdout.write("\n")
 
 
-def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    db = Database(settings.database)
-    db.check_connection()
-    upgrade(settings.database.url)
+def cmd_migrate(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = Database(ctx.settings.database)
+    try:
+        db.check_connection()
+    finally:
+        db.dispose()
+    upgrade(ctx.settings.database.url)
     print("Database schema is up to date.")
     return 0
 
 
-def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_analyze(args: argparse.Namespace, ctx: CliContext) -> int:
     path = Path(args.path)
     if not path.exists():
         raise CliError(f"{args.path}: no such file or folder.")
     if not path.is_dir():
         raise CliError(f"{args.path}: analyze takes a folder (submit a single file with `submit --file`).")
-    result = analyze_folder(path, settings=settings.engine, churn=not args.no_churn)
+    result = analyze_folder(path, settings=ctx.settings.engine, churn=not args.no_churn)
     if args.json:
         _dump(result.to_dict())
     else:
@@ -79,8 +95,8 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
+def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
+    db, settings = ctx.db, ctx.settings
     with db.unit_of_work() as uow:
         user = resolve_cli_user(uow, settings.auth, args.user, create=True)
         uow.commit()
@@ -97,8 +113,8 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
+def cmd_worker(args: argparse.Namespace, ctx: CliContext) -> int:
+    db, settings = ctx.db, ctx.settings
     runner = JobRunner(db, settings, threads=args.threads)
     if args.drain:
         runner.maintain(force=True)
@@ -126,14 +142,14 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def _user_or_none(settings: Settings, db: Database, email: str) -> Any:
-    with db.unit_of_work() as uow:
-        return resolve_cli_user(uow, settings.auth, email, create=False)
+def _user_or_none(ctx: CliContext, email: str) -> UserRecord | None:
+    with ctx.db.unit_of_work() as uow:
+        return resolve_cli_user(uow, ctx.settings.auth, email, create=False)
 
 
-def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
-    user = _user_or_none(settings, db, args.user)
+def cmd_jobs(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.db
+    user = _user_or_none(ctx, args.user)
     with db.unit_of_work() as uow:
         jobs = uow.jobs.list_for_user(user.id) if user else []
     if args.json:
@@ -156,9 +172,9 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_runs(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
-    user = _user_or_none(settings, db, args.user)
+def cmd_runs(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.db
+    user = _user_or_none(ctx, args.user)
     with db.unit_of_work() as uow:
         runs = uow.runs.list_for_user(user.id, limit=None) if user else []
     if args.json:
@@ -183,9 +199,9 @@ def _run_id(raw: str) -> uuid.UUID:
         raise NotFoundError() from None
 
 
-def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
-    user = _user_or_none(settings, db, args.user)
+def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.db
+    user = _user_or_none(ctx, args.user)
     if user is None:
         raise NotFoundError()
     with db.unit_of_work() as uow:
@@ -202,9 +218,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
-    db = _database(settings)
-    user = _user_or_none(settings, db, args.user)
+def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.db
+    user = _user_or_none(ctx, args.user)
     if user is None:
         raise NotFoundError()
     with db.unit_of_work() as uow:
@@ -249,7 +265,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-COMMANDS: dict[str, Callable[[argparse.Namespace, Settings], int]] = {
+COMMANDS: dict[str, Callable[[argparse.Namespace, CliContext], int]] = {
     "migrate": cmd_migrate,
     "analyze": cmd_analyze,
     "submit": cmd_submit,
@@ -268,11 +284,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
     )
+    ctx: CliContext | None = None
     try:
-        settings = load_settings()
-        return COMMANDS[args.command](args, settings)
+        ctx = CliContext(load_settings())
+        return COMMANDS[args.command](args, ctx)
     except AccessError as exc:
         print(f"vibe8: {exc.public_message}", file=sys.stderr)
     except (CliError, *REFUSALS) as exc:
         print(f"vibe8: {exc}", file=sys.stderr)
+    finally:
+        if ctx is not None:
+            ctx.close()
     return EXIT_REFUSED

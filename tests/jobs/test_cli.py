@@ -1,0 +1,111 @@
+"""The command line: the same operations as the app, one clear line for every refusal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.jobs.conftest import GOOD_PY, make_zip
+from vibe8_core.cli import main
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, db, tmp_path: Path) -> Path:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VIBE8_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("VIBE8_ANALYSIS_WORKERS", "1")
+    monkeypatch.setenv("VIBE8_PACKAGE_INDEX_URL", "http://127.0.0.1:9/pypi")
+    monkeypatch.delenv("VIBE8_ALLOWED_EMAILS", raising=False)
+    return tmp_path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_submit_work_list_show_delete(cli_env: Path, capsys) -> None:
+    upload = cli_env / "proj.zip"
+    upload.write_bytes(make_zip({"proj/a.py": GOOD_PY}))
+    code, out, _ = _run(capsys, "submit", "--user", "Ada@Example.com", "--file", str(upload), "--project", "P")
+    assert code == 0
+    job_id = out.strip().splitlines()[-1]
+
+    code, out, _ = _run(capsys, "jobs", "--user", "ada@example.com", "--json")
+    assert code == 0 and [j["job_id"] for j in json.loads(out)] == [job_id]
+
+    assert _run(capsys, "worker", "--drain")[0] == 0
+    code, out, _ = _run(capsys, "jobs", "--user", "ada@example.com", "--json")
+    (job,) = json.loads(out)
+    assert job["status"] == "completed" and job["result_run_id"]
+
+    code, out, _ = _run(capsys, "runs", "--user", "ada@example.com", "--json")
+    (run,) = json.loads(out)
+    assert run["run_id"] == job["result_run_id"] and run["project_name"] == "P"
+    assert set(run["metrics"]) >= {"lint", "cyclomatic", "size", "churn"} and isinstance(run["errors"], list)
+
+    code, out, _ = _run(capsys, "show", run["run_id"], "--user", "ada@example.com", "--json")
+    assert code == 0 and json.loads(out)["file_tree"]["files"][0]["path"] == "proj/a.py"
+
+    # Another user sees nothing and learns nothing.
+    code, _, err_other = _run(capsys, "show", run["run_id"], "--user", "bob@example.com")
+    code_missing, _, err_missing = _run(
+        capsys, "show", "00000000-0000-0000-0000-000000000000", "--user", "ada@example.com"
+    )
+    assert code == code_missing == 2 and err_other == err_missing and len(err_other.splitlines()) == 1
+    assert _run(capsys, "delete", run["run_id"], "--user", "bob@example.com")[0] == 2
+    assert json.loads(_run(capsys, "runs", "--user", "bob@example.com", "--json")[1]) == []
+
+    assert _run(capsys, "delete", run["run_id"], "--user", "ada@example.com")[0] == 0
+    assert json.loads(_run(capsys, "runs", "--user", "ada@example.com", "--json")[1]) == []
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (
+            ["submit", "--user", "a@example.com", "--github", "https://evil.com/o/r", "--branch", "main"],
+            "github",
+        ),
+        (
+            ["submit", "--user", "a@example.com", "--github", "https://github.com/o/r", "--branch=-x"],
+            "branch",
+        ),
+        (["submit", "--user", "a@example.com", "--file", "/nonexistent/x.py"], "no such file"),
+        (["submit", "--user", "a@example.com", "--file", "{tmp}/empty.py"], "empty"),
+        (["submit", "--user", "not-an-email", "--file", "{tmp}/ok.py"], "email"),
+        (["submit", "--user", "a@example.com", "--file", "{tmp}/ok.py", "--author-type", "ai"], "model"),
+        (["analyze", "/nonexistent"], "no such file"),
+        (["analyze", "{tmp}/nopy"], "python"),
+        (["show", "not-a-uuid", "--user", "a@example.com"], "not found"),
+    ],
+)
+def test_refusals_are_one_clear_line(cli_env: Path, capsys, argv: list[str], fragment: str) -> None:
+    (cli_env / "empty.py").write_bytes(b"")
+    (cli_env / "ok.py").write_bytes(GOOD_PY)
+    (cli_env / "nopy").mkdir()
+    (cli_env / "nopy" / "notes.txt").write_text("hello")
+    code, out, err = _run(capsys, *[a.replace("{tmp}", str(cli_env)) for a in argv])
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and fragment in err.lower(), err
+    assert "Traceback" not in err
+
+
+def test_the_allowlist_applies_to_the_command_line(cli_env: Path, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("VIBE8_ALLOWED_EMAILS", "@example.com")
+    (cli_env / "ok.py").write_bytes(GOOD_PY)
+    assert _run(capsys, "submit", "--user", "a@example.com", "--file", str(cli_env / "ok.py"))[0] == 0
+    code, _, err = _run(capsys, "submit", "--user", "eve@evil.com", "--file", str(cli_env / "ok.py"))
+    assert code == 2 and "allowlist" in err
+
+
+def test_an_unreachable_or_malformed_database_is_one_line(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    code, _, err = _run(capsys, "runs", "--user", "a@example.com")
+    assert code == 2 and "Cannot reach the database" in err and len(err.strip().splitlines()) == 1
+    monkeypatch.setenv("DATABASE_URL", "not a url at all")
+    code, _, err = _run(capsys, "migrate")
+    assert code == 2 and "DATABASE_URL is malformed" in err

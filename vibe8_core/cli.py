@@ -18,6 +18,7 @@ from typing import Any
 from vibe8_core.analysis import NoPythonFilesError, analyze_folder, render_summary
 from vibe8_core.auth import AuthError
 from vibe8_core.config import ConfigError, Settings, load_settings
+from vibe8_core.demo import DemoError, submit_demo
 from vibe8_core.identity import resolve_cli_user
 from vibe8_core.jobs.runner import JobRunner
 from vibe8_core.jobs.submissions import (
@@ -39,6 +40,7 @@ REFUSALS = (
     SourceError,
     NoPythonFilesError,
     AuthError,
+    DemoError,
 )
 
 
@@ -230,6 +232,22 @@ def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace, ctx: CliContext) -> int:
+    db = ctx.db
+    with db.unit_of_work() as uow:
+        user = resolve_cli_user(uow, ctx.settings.auth, args.user, create=True)
+        uow.commit()
+    job_ids = submit_demo(db, ctx.settings, user.id)
+    print(f"Queued {len(job_ids)} demo project(s); analysing them now.", file=sys.stderr)
+    JobRunner(db, ctx.settings).drain()
+    with db.unit_of_work() as uow:
+        for job_id in job_ids:
+            job = uow.jobs.get_for_owner(job_id, user.id)
+            outcome = f"run {job.result_run_id}" if job.result_run_id else f"failed: {job.error_message}"
+            print(f"{job.project_name}: {outcome}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m vibe8_core", description="Vibe8 code-quality analysis")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
@@ -262,6 +280,8 @@ def _parser() -> argparse.ArgumentParser:
     delete = sub.add_parser("delete", help="delete one of a user's runs")
     delete.add_argument("run_id")
     delete.add_argument("--user", required=True, metavar="EMAIL")
+    demo = sub.add_parser("demo", help="analyse the demo projects (installed packages as human, Vibe8 as ai)")
+    demo.add_argument("--user", required=True, metavar="EMAIL")
     return parser
 
 
@@ -274,6 +294,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, CliContext], int]] = {
     "runs": cmd_runs,
     "show": cmd_show,
     "delete": cmd_delete,
+    "demo": cmd_demo,
 }
 
 

@@ -9,6 +9,7 @@ it), in which case those tests fail.
 from __future__ import annotations
 
 import os
+import subprocess
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from tests.sources.builders import Remotes
 from vibe8_core.config import DatabaseSettings
 from vibe8_core.store import Database
 from vibe8_core.store.migrate import upgrade
@@ -43,9 +45,7 @@ def postgres_server_url() -> Iterator[str]:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     except Exception as exc:  # noqa: BLE001 - any failure to reach the server decides skip/fail
         admin.dispose()
-        reason = (
-            f"PostgreSQL at {make_url(server).render_as_string()} is unreachable: {exc.__class__.__name__}"
-        )
+        reason = f"PostgreSQL at {make_url(server).render_as_string()} is unreachable: {exc.__class__.__name__}"
         if os.environ.get("VIBE8_REQUIRE_POSTGRES") == "1":
             pytest.fail(reason + " (VIBE8_REQUIRE_POSTGRES=1)")
         pytest.skip(reason)
@@ -94,3 +94,55 @@ def db(database_url: str) -> Iterator[Database]:
     finally:
         _truncate(database)
         database.dispose()
+
+
+# --- local git repositories standing in for github.com ---------------------------------------
+
+
+def _git(*args: str, cwd: Path) -> str:
+    home = cwd if cwd.is_dir() else cwd.parent
+    env = {
+        "PATH": os.environ.get("PATH", os.defpath),
+        "HOME": str(home),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+    }
+    result = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def _commit(work: Path, name: str, content: str | bytes) -> str:
+    path = work / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content)
+    _git("add", "--all", cwd=work)
+    _git("commit", "--quiet", "-m", f"add {name}", cwd=work)
+    return _git("rev-parse", "HEAD", cwd=work)
+
+
+@pytest.fixture(scope="session")
+def remotes(tmp_path_factory: pytest.TempPathFactory) -> Remotes:
+    """octo/demo (main: 5 commits with a symlink to /etc/passwd; feature: +2) and octo/big (2 MB blob)."""
+    root = tmp_path_factory.mktemp("remotes")
+    work = tmp_path_factory.mktemp("work-tree")
+    _git("init", "--quiet", "--bare", "--initial-branch=main", str(root / "octo" / "demo.git"), cwd=root)
+    _git("init", "--quiet", "--initial-branch=main", cwd=work)
+    (work / "leak").symlink_to("/etc/passwd")
+    main = tuple(_commit(work, f"module_{index}.py", f"VALUE = {index}\n") for index in range(5))
+    _git("checkout", "--quiet", "-b", "feature", cwd=work)
+    _commit(work, "feature_a.py", "A = 1\n")
+    feature = _commit(work, "feature_b.py", "B = 2\n")
+    _git("push", "--quiet", str(root / "octo" / "demo.git"), "main", "feature", cwd=work)
+
+    big = tmp_path_factory.mktemp("big-tree")
+    _git("init", "--quiet", "--bare", "--initial-branch=main", str(root / "octo" / "big.git"), cwd=root)
+    _git("init", "--quiet", "--initial-branch=main", cwd=big)
+    _commit(big, "blob.bin", os.urandom(2 * 1024 * 1024))
+    _git("push", "--quiet", str(root / "octo" / "big.git"), "main", cwd=big)
+    return Remotes(root=root, main_shas=main, feature_sha=feature)

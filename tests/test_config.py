@@ -1,0 +1,70 @@
+"""Settings come from the environment, with defaults, and bad values are named in one sentence."""
+
+from __future__ import annotations
+
+import pytest
+
+from vibe8_core.config import DEFAULT_SQLITE_PATH, ConfigError, DatabaseSettings, load_settings
+from vibe8_core.store import Database, DatabaseUnavailableError
+
+
+def test_defaults_need_no_environment() -> None:
+    settings = load_settings({})
+    assert settings.database.url == f"sqlite:///{DEFAULT_SQLITE_PATH}"
+    assert (settings.database.pool_size, settings.database.max_overflow) == (5, 10)
+    assert settings.sources.upload_max_bytes == 50 * 2**20 and settings.sources.max_entries == 20_000
+    assert settings.jobs.embedded_worker and not settings.auth.enabled
+
+
+def test_values_are_read_and_lists_split() -> None:
+    settings = load_settings(
+        {
+            "DATABASE_URL": "postgresql://u@h/db",
+            "DB_POOL_SIZE": "7",
+            "VIBE8_EMBEDDED_WORKER": "0",
+            "VIBE8_ALLOWED_EMAILS": " a@x.com, @y.org ,",
+            "AUTH0_DOMAIN": "t.eu.auth0.com",
+            "AUTH0_CLIENT_ID": "abc",
+        }
+    )
+    assert settings.database.url == "postgresql://u@h/db" and settings.database.pool_size == 7
+    assert not settings.jobs.embedded_worker
+    assert settings.auth.allowed_emails == ("a@x.com", "@y.org") and settings.auth.enabled
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DB_POOL_SIZE", "many"),
+        ("DB_POOL_SIZE", "0"),
+        ("VIBE8_EMBEDDED_WORKER", "perhaps"),
+        ("VIBE8_POLL_INTERVAL", "x"),
+    ],
+)
+def test_malformed_values_name_the_variable(name: str, value: str) -> None:
+    with pytest.raises(ConfigError, match=name):
+        load_settings({name: value})
+
+
+@pytest.mark.parametrize(
+    ("url", "fragment"),
+    [
+        ("not a url", "malformed"),
+        ("mysql://u@h/db", "supports sqlite and postgresql"),
+        ("postgresql://nobody@127.0.0.1:1/none", "Cannot reach the database"),
+    ],
+)
+def test_bad_database_urls_are_one_clear_line(url: str, fragment: str) -> None:
+    db = Database(DatabaseSettings(url=url))
+    try:
+        with pytest.raises(DatabaseUnavailableError) as excinfo:
+            db.check_connection()
+    finally:
+        db.dispose()
+    message = str(excinfo.value)
+    assert fragment in message and "\n" not in message
+
+
+def test_no_engine_is_built_until_used() -> None:
+    db = Database(DatabaseSettings(url="postgresql://nobody@127.0.0.1:1/none"))
+    assert db._engine is None  # constructing the handle opens nothing

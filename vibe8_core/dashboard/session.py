@@ -25,6 +25,7 @@ USER_KEY = "vibe8_user"
 TOKEN_KEY = "vibe8_token_digest"
 EXPIRY_KEY = "vibe8_token_exp"
 LOGIN_WIDGET_KEY = "vibe8_auth0_login"
+ENTRY_POINT = "app.py"
 NOT_READY = 0  # the component's value before its frame has reported anything
 
 _login_component: Any = None
@@ -50,8 +51,9 @@ def current_user() -> UserRecord:
     """The signed-in user; app.py's gate has put it in the session (or the page stops)."""
     user = st.session_state.get(USER_KEY)
     if not isinstance(user, UserRecord):
-        st.info("Please sign in to use Vibe8.")
-        st.stop()
+        # Only when Streamlit ran this page without app.py: a server's very first request for a page
+        # URL uses the legacy pages/ folder mode. Going through app.py switches to st.navigation.
+        st.switch_page(ENTRY_POINT, query_params=dict(st.query_params))
     return user
 
 

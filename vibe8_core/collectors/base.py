@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Any, ClassVar, Literal
 
 from radon.raw import Module as RawModule
-from radon.raw import analyze
 from radon.visitors import ComplexityVisitor
 
+from vibe8_core.collectors.raw_lines import raw_counts
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding
 
@@ -48,9 +48,13 @@ class ParsedSource:
         return self.text.splitlines()
 
     @cached_property
+    def raw_with_note(self) -> tuple[RawModule, str | None]:
+        """radon raw's counts, shared by size and mi, and why plain counts replaced them (or None)."""
+        return raw_counts(self.text, self.lines, self.tree)
+
+    @property
     def raw(self) -> RawModule:
-        """radon.raw.analyze of the text, shared by the size and mi collectors."""
-        return analyze(self.text)
+        return self.raw_with_note[0]
 
     @cached_property
     def complexity(self) -> ComplexityVisitor:

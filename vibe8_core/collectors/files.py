@@ -59,8 +59,8 @@ def decode_source(data: bytes) -> tuple[str, str | None]:
     """
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except SyntaxError as exc:
-        return data.decode("utf-8", errors="replace"), f"bad encoding declaration: {exc}"
+    except SyntaxError as exc:  # undecodable bytes in the first two lines, or an unknown declared encoding
+        return data.decode("utf-8", errors="replace"), f"undecodable bytes or bad encoding declaration ({exc})"
     try:
         text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError) as exc:
@@ -75,9 +75,10 @@ def parse_source(text: str, path: str) -> tuple[ast.Module | None, str | None]:
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes in analysed code
             return ast.parse(text, filename=path), None
     except SyntaxError as exc:
-        return None, f"syntax error at line {exc.lineno}: {exc.msg}"
+        where = f" at line {exc.lineno}" if exc.lineno else ""
+        return None, f"does not parse: syntax error{where} ({exc.msg})"
     except ValueError as exc:  # NUL bytes
-        return None, f"invalid source: {exc}"
+        return None, f"does not parse ({exc})"
     except (RecursionError, MemoryError) as exc:
         return None, f"too deeply nested to parse: {type(exc).__name__}"
 

@@ -20,14 +20,20 @@ class SizeCollector(Collector):
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
-        raw = source.raw
-        return {key: getattr(raw, key) for key in RAW_FIELDS}
+        raw, note = source.raw_with_note
+        return {
+            **{key: getattr(raw, key) for key in RAW_FIELDS},
+            "counted_by": "plain lines" if note else "radon",
+            "note": note,
+        }
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         totals = dict.fromkeys(RAW_FIELDS, 0)
         result = CollectorResult(metrics={})
         for record, section in project.sections(self.name):
-            result.files[record.path] = dict(section)
+            result.files[record.path] = {key: section[key] for key in RAW_FIELDS}
+            if section["note"] and not record.parse_error:
+                result.errors.append(f"size: {record.path}: {section['note']}; counted by plain line rules.")
             for key in RAW_FIELDS:
                 totals[key] += section[key]
         files = len(project.files)

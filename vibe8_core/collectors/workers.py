@@ -52,10 +52,9 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     record = FileRecord(path, None, {})
     size = (Path(root) / path).stat().st_size
     if size > max_bytes:
-        record.parse_error = (
-            f"too large to analyse ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)"
-        )
+        record.parse_error = f"too large to analyse ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)"
         return record.to_dict()
+    names = [collector.name for collector in PER_FILE_COLLECTORS]
     with _time_limit(timeout_s):
         try:
             source = read_source(Path(root), path)
@@ -67,7 +66,10 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
                     record.sections[collector.name] = None
                     record.errors.append(f"{collector.name}: {path}: failed ({_describe(exc)}).")
         except FileTimeLimit:
-            record.errors.append(f"{path}: per-file metrics ran past {timeout_s:g} s; the rest were skipped.")
+            skipped = [name for name in names if name not in record.sections]
+            record.errors.append(
+                f"{path}: per-file metrics ran past the {timeout_s:g} s limit; not measured: {', '.join(skipped)}."
+            )
         except (OSError, RecursionError, MemoryError) as exc:
             record.errors.append(f"{path}: could not be analysed ({_describe(exc)}).")
     return record.to_dict()
@@ -145,9 +147,7 @@ class WorkerPool:
             while not isolating and pending and len(in_flight) <= self.workers:
                 path = pending.popleft()
                 in_flight[executor.submit(function, path)] = path
-            done, _ = wait(
-                in_flight, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED
-            )
+            done, _ = wait(in_flight, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
             if not done:
                 return failed, [*in_flight.values(), *suspects, *pending]
             lost = self._collect(done, in_flight, on_result, failed)

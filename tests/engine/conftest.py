@@ -54,7 +54,7 @@ def fake_index() -> Iterator[FakeIndex]:
         def do_GET(self) -> None:  # noqa: N802 - http.server's name
             index.requests.append(self.path)
             time.sleep(index.delay_s)
-            name = self.path.strip("/").split("/")[0]
+            name = self.path.strip("/").split("/")[-2]  # /pypi/<name>/json
             if name not in index.versions:
                 self.send_error(404)
                 return
@@ -90,9 +90,7 @@ def settings(fake_index: FakeIndex) -> EngineSettings:
 
 
 @pytest.fixture
-def project_of(
-    tmp_path: Path, settings: EngineSettings
-) -> Callable[[dict[str, str | bytes]], ProjectContext]:
+def project_of(tmp_path: Path, settings: EngineSettings) -> Callable[[dict[str, str | bytes]], ProjectContext]:
     """Write a tree and build its ProjectContext in-process (per-file steps run here, no worker pool)."""
 
     def build(files: dict[str, str | bytes]) -> ProjectContext:

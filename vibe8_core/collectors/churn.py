@@ -59,7 +59,7 @@ def parse_numstat(output: str) -> tuple[int, dict[str, dict[str, Any]]]:
     commits = 0
     files: dict[str, dict[str, Any]] = {}
     when = None
-    for line in output.splitlines():
+    for line in output.split("\n"):  # not splitlines(): it also splits on the \x1e marker
         if line.startswith(COMMIT_MARK):
             commits += 1
             when = datetime.fromtimestamp(int(line[len(COMMIT_MARK) :].split()[1]), UTC).isoformat()
@@ -68,9 +68,7 @@ def parse_numstat(output: str) -> tuple[int, dict[str, dict[str, Any]]]:
         if len(parts) != 3:
             continue
         added, deleted, path = parts
-        entry = files.setdefault(
-            path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": when}
-        )
+        entry = files.setdefault(path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": when})
         entry["commits"] += 1
         entry["lines_added"] += int(added) if added.isdigit() else 0
         entry["lines_deleted"] += int(deleted) if deleted.isdigit() else 0
@@ -85,9 +83,7 @@ def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dic
     ]  # fmt: skip
     completed = _git(root, args, timeout)
     if completed.returncode != 0:
-        raise RuntimeError(
-            completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "git failed"
-        )
+        raise RuntimeError(completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "git failed")
     return parse_numstat(completed.stdout)
 
 
@@ -111,9 +107,7 @@ class ChurnCollector(Collector):
         sloc = {record.path: section["sloc"] for record, section in project.sections("size")}
         hotspot_sloc = 0
         for record in project.files:
-            entry = history.get(
-                record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None}
-            )
+            entry = history.get(record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None})
             result.files[record.path] = dict(entry)
             if is_hotspot(entry["commits"], max_cc.get(record.path)):
                 hotspot_sloc += sloc.get(record.path, 0)

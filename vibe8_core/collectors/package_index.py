@@ -1,7 +1,7 @@
 """The latest release of a distribution, asked of a package index's JSON API (PyPI's `/<name>/json`).
 
-Answers are cached in the process for an hour, per index URL. An index that does not answer in time,
-or answers nonsense, gives None ("unknown") and the analysis goes on.
+Answers are cached in the process, per index URL: for an hour, failures for a minute. An index that
+does not answer in time, or answers nonsense, gives None ("unknown") and the analysis goes on.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from packaging.version import InvalidVersion, Version
 
 log = logging.getLogger(__name__)
 CACHE_TTL_S = 3600.0
+FAILURE_TTL_S = 60.0  # an unreachable index is asked again sooner
 MAX_RESPONSE_BYTES = 8 * 1024 * 1024
 _cache: dict[tuple[str, str], tuple[float, str | None]] = {}
 _cache_lock = threading.Lock()
@@ -45,7 +46,7 @@ def latest_version(index_url: str, name: str, timeout: float) -> str | None:
     key = (index_url, canonicalize_name(name))
     with _cache_lock:
         cached = _cache.get(key)
-    if cached and time.monotonic() - cached[0] < CACHE_TTL_S:
+    if cached and time.monotonic() - cached[0] < (CACHE_TTL_S if cached[1] else FAILURE_TTL_S):
         return cached[1]
     version = _fetch_latest(index_url, key[1], timeout)
     with _cache_lock:

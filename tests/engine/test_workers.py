@@ -1,0 +1,77 @@
+"""The worker pool survives a worker that dies, names the file that killed it, and keeps its deadlines."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from vibe8_core.collectors.workers import WorkerPool
+
+
+def shout_or_die(path: str) -> str:
+    """A per-file task that kills its interpreter on files named crash*, like a segfault would."""
+    if path.startswith("crash"):
+        os.abort()
+    return path.upper()
+
+
+def sleep_on_slow(path: str) -> str:
+    if path == "slow":
+        time.sleep(5)
+    return path
+
+
+def fail_on_bad(path: str) -> str:
+    if path == "bad":
+        raise ValueError("cannot read this one")
+    return path
+
+
+def run(pool: WorkerPool, function, paths: list[str], deadline_s: float = 60.0):
+    results: dict[str, str] = {}
+    failed, unfinished = pool.map_files(function, paths, time.monotonic() + deadline_s, results.__setitem__)
+    return results, failed, unfinished
+
+
+@pytest.mark.slow
+def test_a_crash_costs_only_the_file_that_caused_it() -> None:
+    paths = [f"f{i}" for i in range(12)]
+    paths[3:3] = ["crash-one"]
+    paths[9:9] = ["crash-two"]
+    with WorkerPool(2) as pool:
+        results, failed, unfinished = run(pool, shout_or_die, paths)
+        assert results == {p: p.upper() for p in paths if not p.startswith("crash")}
+        assert sorted(failed) == [
+            ("crash-one", "the worker process crashed on this file"),
+            ("crash-two", "the worker process crashed on this file"),
+        ]
+        assert unfinished == []
+        assert pool.run_isolated(10, shout_or_die, "after") == "AFTER", "the pool is usable again"
+
+
+def test_run_isolated_reports_a_crash_and_recovers() -> None:
+    with WorkerPool(1) as pool:
+        with pytest.raises(RuntimeError, match="crashed"):
+            pool.run_isolated(10, shout_or_die, "crash")
+        assert pool.run_isolated(10, shout_or_die, "ok") == "OK"
+
+
+def test_an_exception_in_a_task_is_a_failure_of_that_file_only() -> None:
+    with WorkerPool(2) as pool:
+        results, failed, _ = run(pool, fail_on_bad, ["a", "bad", "b"])
+    assert results == {"a": "a", "b": "b"}
+    assert failed == [("bad", "ValueError: cannot read this one")]
+
+
+def test_the_deadline_leaves_unfinished_files() -> None:
+    pool = WorkerPool(2)
+    try:
+        started = time.monotonic()
+        results, failed, unfinished = run(pool, sleep_on_slow, ["a", "slow", "b", "c"], deadline_s=2.0)
+        assert time.monotonic() - started < 10
+        assert "slow" in unfinished and failed == []
+        assert set(results) | set(unfinished) == {"a", "slow", "b", "c"}
+    finally:
+        pool.close(wait_for_workers=False)

@@ -18,9 +18,7 @@ settings = resources.settings()
 FINISHED_KEY = "vibe8_finished_jobs"  # job id → (project, run id) for completed jobs already deleted
 
 st.title("Analyze code")
-st.caption(
-    "Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background."
-)
+st.caption("Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background.")
 if notice := st.session_state.pop("vibe8_notice", None):
     st.success(notice)
 

@@ -109,6 +109,10 @@ else:
         hide_index=True,
         column_config={
             "line": number("Line", format="%d", width="small"),
+            "kind": "Kind",
+            "code": "Code",
+            "severity": "Severity",
+            "message": st.column_config.TextColumn("Message", width="large"),
             "source line": st.column_config.TextColumn("Source line", width="large"),
         },
         key="explorer_findings",

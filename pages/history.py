@@ -57,18 +57,13 @@ st.dataframe(
         "grade": st.column_config.TextColumn("Grade", width="small"),
         "overall": st.column_config.NumberColumn("Overall", format="%.0f"),
         "sloc": st.column_config.NumberColumn("SLOC", format="localized"),
-        **{
-            column: st.column_config.NumberColumn(label, format="%.0f")
-            for column, label in score_columns.items()
-        },
+        **{column: st.column_config.NumberColumn(label, format="%.0f") for column, label in score_columns.items()},
     },
     key="history_table",
 )
 
 left, right = st.columns(2)
-left.download_button(
-    "Export CSV", export_csv(shown), "vibe8-history.csv", "text/csv", icon=":material/download:"
-)
+left.download_button("Export CSV", export_csv(shown), "vibe8-history.csv", "text/csv", icon=":material/download:")
 right.download_button(
     "Export JSON", export_json(shown), "vibe8-history.json", "application/json", icon=":material/download:"
 )

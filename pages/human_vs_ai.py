@@ -20,9 +20,7 @@ projects = second.multiselect("Projects", ordered_unique(runs["project"]), key="
 oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
 dates = third.date_input("Date range", (oldest, newest), key="compare_dates")
 start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
-shown = prepare_groups(
-    filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end)), grouping
-)
+shown = prepare_groups(filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end)), grouping)
 
 counts = shown["group"].value_counts()
 left, right = st.columns([1, 2])
@@ -56,17 +54,11 @@ else:
                 format="%+.2f", help="-1…+1: share of pairs where the first group is higher minus lower."
             ),
             "p-value": st.column_config.NumberColumn(format="%.3f", help="Mann-Whitney U, two-sided."),
-            **{
-                c: st.column_config.NumberColumn(format="%.1f")
-                for c in table.columns
-                if c.startswith("median")
-            },
+            **{c: st.column_config.NumberColumn(format="%.1f") for c in table.columns if c.startswith("median")},
         },
         key="compare_table",
     )
-    st.caption(
-        "Significant means p < 0.05 (Mann-Whitney U); Cliff's delta > 0 means the first group is higher."
-    )
+    st.caption("Significant means p < 0.05 (Mann-Whitney U); Cliff's delta > 0 means the first group is higher.")
 
 st.subheader("Distributions")
 kind = st.segmented_control(
@@ -77,5 +69,9 @@ columns = st.columns(2)
 for index, (column, label, meaning) in enumerate(catalogue):
     with columns[index % 2]:
         st.markdown(f"**{label}**")
-        st.plotly_chart(charts.group_box(shown, column, "group", label), key=f"box_{column}")
+        if shown[column].isna().all():
+            st.info(f"No run in this selection has a {label.lower()} figure.")
+        else:
+            figure = charts.group_box(shown, column, "group", label, score=column.startswith("score_"))
+            st.plotly_chart(figure, key=f"box_{column}")
         st.caption(meaning)

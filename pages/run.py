@@ -24,19 +24,15 @@ metrics = run.metrics
 scores = scores_of(metrics)
 overall = overall_score(scores)
 model = f" · {run.author_model}" if run.author_model else ""
-st.markdown(
-    f"### {widgets.grade_badge(grade(overall))} {run.project_name or 'Unnamed project'} "
-    f"<small>overall {widgets.fmt_score(overall)}/100</small>",
-    unsafe_allow_html=True,
-)
-st.markdown(
+badge, about = st.columns([1, 6], vertical_alignment="center")
+badge.markdown(widgets.grade_tile(grade(overall), overall), unsafe_allow_html=True)
+about.markdown(f"### {run.project_name or 'Unnamed project'}")
+about.markdown(
     f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "
     f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
 )
 if previous:
-    st.caption(
-        f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M})."
-    )
+    st.caption(f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M}).")
 widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)
 st.page_link(
     widgets.EXPLORER_PAGE,
@@ -52,9 +48,7 @@ has = set(findings["collector"].unique())
 
 left, right = st.columns(2)
 with left:
-    with widgets.panel(
-        "Complexity", "Functions per radon rank; A and B are easy to follow, E and F are not."
-    ):
+    with widgets.panel("Complexity", "Functions per radon rank; A and B are easy to follow, E and F are not."):
         if blocks.empty:
             st.info("No functions or classes found.")
         else:
@@ -72,16 +66,16 @@ with left:
         else:
             st.success("No duplicated blocks.")
     health = package_health_frame(metrics)
-    modules = section["deps"].get("total_modules", 0)
-    with widgets.panel("Dependencies", f"{modules} imported modules; declared packages and their health."):
-        if health.empty:
-            st.info("No requirements file or pyproject dependencies found.")
-        else:
+    deps = section["deps"]
+    with widgets.panel("Dependencies", f"{deps.get('total_modules', 0)} imported modules; declared packages."):
+        if not health.empty:
             st.dataframe(health, hide_index=True)
+        else:
+            st.info("No requirements file or pyproject dependencies were found.")
+        if deps.get("undeclared"):
+            st.caption("Imported but not declared: " + ", ".join(f"`{name}`" for name in deps["undeclared"]))
 with right:
-    with widgets.panel(
-        "Maintainability", "Maintainability index per file (0-100); under 20 is hard to maintain."
-    ):
+    with widgets.panel("Maintainability", "Maintainability index per file (0-100); under 20 is hard to maintain."):
         if files["mi"].isna().all():
             st.info("No maintainability figures.")
         else:
@@ -97,9 +91,7 @@ with right:
             st.dataframe(dead_code_list(tree), hide_index=True, height=300)
         else:
             st.success("No dead code found.")
-    with widgets.panel(
-        "Churn × complexity", "Files that change often (right) and are complex (up) are hotspots."
-    ):
+    with widgets.panel("Churn × complexity", "Files that change often (right) and are complex (up) are hotspots."):
         if files["commits"].isna().all():
             st.info("No git history: churn is measured for GitHub repositories.")
         else:

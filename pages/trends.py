@@ -25,7 +25,7 @@ chosen = st.multiselect(
 )  # fmt: skip
 if len(history) < 2:
     st.info(f"{project} has one run so far; analyse it again later to see a trend.")
-if chosen:
+elif chosen:
     st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
     st.caption("Each point is one run; higher is better for every score.")
 

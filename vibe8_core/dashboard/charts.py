@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -24,6 +26,11 @@ def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
     return fig
 
 
+def _whole_numbers(update_axis: Callable[..., object]) -> None:
+    """Counts never show as 0.5 findings."""
+    update_axis(tickformat=",d", rangemode="tozero", minallowed=0)
+
+
 def cc_rank_distribution(blocks: pd.DataFrame) -> go.Figure:
     counts = blocks["rank"].value_counts().reindex(list(CC_RANKS), fill_value=0)
     colours = ["#16a34a", "#65a30d", "#ca8a04", "#ea580c", "#dc2626", "#7f1d1d"]
@@ -37,6 +44,7 @@ def mi_histogram(files: pd.DataFrame) -> go.Figure:
     fig.update_traces(marker_color="#4f46e5")
     fig.add_vline(x=20, line_dash="dot", line_color="#dc2626", annotation_text="hard to maintain")
     fig.update_layout(xaxis_title="maintainability index per file", yaxis_title="files")
+    _whole_numbers(fig.update_yaxes)
     return _tidy(fig)
 
 
@@ -53,6 +61,7 @@ def security_by_test(findings: pd.DataFrame) -> go.Figure:
         category_orders={"severity": list(SEVERITY_ORDER)},
     )
     fig.update_layout(yaxis={"categoryorder": "total ascending", "title": "bandit test"})
+    _whole_numbers(fig.update_xaxes)
     return _tidy(fig, height=max(260, 28 * counts["code"].nunique() + 80))
 
 
@@ -70,6 +79,7 @@ def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
         )
     )
     fig.update_layout(xaxis_title="findings", yaxis_title="ruff rule")
+    _whole_numbers(fig.update_xaxes)
     return _tidy(fig, height=max(260, 26 * len(counts) + 80))
 
 
@@ -114,8 +124,15 @@ def treemap(files: pd.DataFrame, max_depth: int = 4) -> go.Figure:
     return fig
 
 
-def group_box(frame: pd.DataFrame, column: str, group: str, title: str) -> go.Figure:
-    data = frame.dropna(subset=[column])
+def group_colours(groups: list[str]) -> dict[str, str]:
+    """The same colour for a group on every chart: Human indigo, AI orange, others after them."""
+    fixed = {"Human": GROUP_COLOURS[0], "AI": GROUP_COLOURS[1]}
+    others = iter(GROUP_COLOURS[2:] * (1 + len(groups) // 5))
+    return {group: fixed.get(group) or next(others) for group in sorted(groups)}
+
+
+def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score: bool = False) -> go.Figure:
+    data = frame.dropna(subset=[column]).sort_values(group)
     fig = px.box(
         data,
         x=group,
@@ -123,9 +140,11 @@ def group_box(frame: pd.DataFrame, column: str, group: str, title: str) -> go.Fi
         color=group,
         points="all",
         hover_name="project",
-        color_discrete_sequence=GROUP_COLOURS,
+        color_discrete_map=group_colours(data[group].unique().tolist()),
     )
     fig.update_layout(showlegend=False, xaxis_title="", yaxis_title=title)
+    if score:
+        fig.update_yaxes(range=[0, 105])
     return _tidy(fig, height=300)
 
 
@@ -133,7 +152,8 @@ def radar(means: pd.DataFrame) -> go.Figure:
     """`means`: index = group, columns = score labels (0-100)."""
     fig = go.Figure()
     labels = list(means.columns)
-    for index, (group, row) in enumerate(means.iterrows()):
+    colours = group_colours([str(group) for group in means.index])
+    for group, row in means.iterrows():
         values = [float(v) if pd.notna(v) else 0.0 for v in row.to_list()]
         fig.add_trace(
             go.Scatterpolar(
@@ -142,7 +162,7 @@ def radar(means: pd.DataFrame) -> go.Figure:
                 name=str(group),
                 fill="toself",
                 opacity=0.55,
-                line_color=GROUP_COLOURS[index % len(GROUP_COLOURS)],
+                line_color=colours[str(group)],
             )
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100]}})
@@ -150,9 +170,10 @@ def radar(means: pd.DataFrame) -> go.Figure:
 
 
 def group_counts(frame: pd.DataFrame, group: str) -> go.Figure:
-    counts = frame[group].value_counts().reset_index()
+    counts = frame[group].value_counts().sort_index().reset_index()
     counts.columns = [group, "runs"]
-    fig = px.bar(counts, x=group, y="runs", color=group, text="runs", color_discrete_sequence=GROUP_COLOURS)
+    colours = group_colours(counts[group].tolist())
+    fig = px.bar(counts, x=group, y="runs", color=group, text="runs", color_discrete_map=colours)
     fig.update_layout(showlegend=False, xaxis_title="")
     return _tidy(fig, height=260)
 

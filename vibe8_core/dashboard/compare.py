@@ -45,12 +45,8 @@ def group_stats(runs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
     comparisons = []
     for spec in SCORES:
         better[spec.label] = "higher"
-        comparisons.append(
-            compare_groups(spec.label, group_a, a[f"score_{spec.key}"], group_b, b[f"score_{spec.key}"])
-        )
+        comparisons.append(compare_groups(spec.label, group_a, a[f"score_{spec.key}"], group_b, b[f"score_{spec.key}"]))
     for measure in RAW_MEASURES:
         better[measure.label] = measure.better
-        comparisons.append(
-            compare_groups(measure.label, group_a, a[measure.column], group_b, b[measure.column])
-        )
+        comparisons.append(compare_groups(measure.label, group_a, a[measure.column], group_b, b[measure.column]))
     return comparison_table(comparisons, better)

@@ -269,9 +269,7 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
         }
         for row in blocks.itertuples(index=False)
     ]
-    frame = pd.DataFrame.from_records(
-        rows, columns=["line", "kind", "code", "severity", "message", "source line"]
-    )
+    frame = pd.DataFrame.from_records(rows, columns=["line", "kind", "code", "severity", "message", "source line"])
     return frame.sort_values(["line", "kind"], kind="stable", ignore_index=True)
 
 
@@ -350,9 +348,7 @@ def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
         for item in deps.get("package_health") or []
         if isinstance(item, Mapping)
     ]
-    return pd.DataFrame.from_records(
-        rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"]
-    )
+    return pd.DataFrame.from_records(rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"])
 
 
 # -- comparing two runs ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from vibe8_core.scoring import grade_for_score, half_score, per_ksloc
 
-DEAD_CODE_HALF_PER_KSLOC = 5.0  # unused symbols per 1,000 SLOC that halve the dead-code score
+DEAD_CODE_HALF_PER_KSLOC = 20.0  # unused symbols per 1,000 SLOC that halve the dead-code score
 FILE_SIZE_HALF_EXCESS = 300.0  # average SLOC per file above 100 that halves the size score
 
 Metrics = Mapping[str, Any]
@@ -47,13 +47,14 @@ def _dead_code_score(metrics: Metrics) -> float | None:
 
 def _deps_score(metrics: Metrics) -> float | None:
     """Share of declared packages that are imported and up to date (or of unknown age), in percent;
-    every third-party import that no requirements file declares counts as one more unhealthy package."""
+    every third-party import that no requirements file declares counts as one more unhealthy package.
+    A project that declares nothing (a bare package or script) has no score."""
     deps = _section(metrics, "deps")
     health = [item for item in deps.get("package_health") or [] if isinstance(item, Mapping)]
+    if not health:
+        return None
     undeclared = len(deps.get("undeclared") or [])
     total = len(health) + undeclared
-    if total == 0:
-        return None
     healthy = sum(1 for item in health if package_status(item) in ("ok", "unknown"))
     return round(100.0 * healthy / total, 1)
 
@@ -96,7 +97,7 @@ SCORES: tuple[ScoreSpec, ...] = (
     ScoreSpec("dead_code", "Dead code", "Unused functions, classes and variables per 1,000 lines, "
               "as a score; higher is better.", _dead_code_score),
     ScoreSpec("deps", "Dependencies", "Share of declared packages that are used and up to date; "
-              "higher is better.", _deps_score),
+              "higher is better (none when nothing is declared).", _deps_score),
     ScoreSpec("mi", "Maintainability", "Average maintainability index of files (0-100); "
               "higher is better.", _stored("mi", "mi_avg")),
     ScoreSpec("size", "File size", "Average length of a file, as a score (50 at 400 lines); "

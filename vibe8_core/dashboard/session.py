@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import uuid
 from importlib.resources import files
 from typing import Any
 
@@ -47,10 +48,17 @@ def _auth0_login(domain: str, client_id: str) -> Any:
     )
 
 
+def _session_user() -> UserRecord | None:
+    """The user in this session, if any. Checked by shape, not class: Streamlit's file watcher may
+    re-import vibe8_core while a session holds a record of the previous class object."""
+    user = st.session_state.get(USER_KEY)
+    return user if isinstance(getattr(user, "id", None), uuid.UUID) and hasattr(user, "email") else None
+
+
 def current_user() -> UserRecord:
     """The signed-in user; app.py's gate has put it in the session (or the page stops)."""
-    user = st.session_state.get(USER_KEY)
-    if not isinstance(user, UserRecord):
+    user = _session_user()
+    if user is None:
         # Only when Streamlit ran this page without app.py: a server's very first request for a page
         # URL uses the legacy pages/ folder mode. Going through app.py switches to st.navigation.
         st.switch_page(ENTRY_POINT, query_params=dict(st.query_params))
@@ -73,8 +81,8 @@ def _refuse(message: str) -> None:
 
 
 def _local_gate(db: Database, settings: Settings) -> UserRecord:
-    user = st.session_state.get(USER_KEY)
-    if isinstance(user, UserRecord):
+    user = _session_user()
+    if user is not None:
         return user
     try:
         with db.unit_of_work() as uow:
@@ -91,7 +99,7 @@ def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
     auth = settings.auth
     with st.sidebar:
         token = _auth0_login(auth.auth0_domain, auth.auth0_client_id)
-    user = st.session_state.get(USER_KEY)
+    user = _session_user()
     if token is None or token == NOT_READY:
         if token is None and user is not None:
             sign_out()
@@ -100,7 +108,7 @@ def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
         st.stop()
     digest = hashlib.sha256(str(token).encode()).hexdigest()
     expired = time.time() > float(st.session_state.get(EXPIRY_KEY, 0))
-    if not isinstance(user, UserRecord) or st.session_state.get(TOKEN_KEY) != digest or expired:
+    if user is None or st.session_state.get(TOKEN_KEY) != digest or expired:
         try:
             claims = verify_id_token(str(token), domain=auth.auth0_domain, client_id=auth.auth0_client_id)
             with db.unit_of_work() as uow:

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from vibe8_core.dashboard import loaders, resources
+from vibe8_core.dashboard.charts import GRADE_COLOURS
 from vibe8_core.dashboard.frames import runs_by_id
 from vibe8_core.dashboard.scores import SCORES, grade
 from vibe8_core.store import AccessError
@@ -25,6 +26,16 @@ def grade_badge(letter: str) -> str:
     """Markdown for a coloured grade letter."""
     colour = GRADE_BADGE.get(letter)
     return f":{colour}-badge[{letter}]" if colour else f":gray-badge[{letter}]"
+
+
+def grade_tile(letter: str, score: float | None) -> str:
+    """HTML for the big overall grade: the letter on its grade's colour, the score under it."""
+    colour = GRADE_COLOURS.get(letter, "#94a3b8")
+    return (
+        f'<div style="background:{colour};color:white;border-radius:14px;text-align:center;'
+        f'padding:6px 0;line-height:1.1"><div style="font-size:44px;font-weight:700">{letter}</div>'
+        f'<div style="font-size:13px">overall {fmt_score(score)}/100</div></div>'
+    )
 
 
 def fmt_score(value: float | None) -> str:

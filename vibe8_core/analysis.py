@@ -147,13 +147,9 @@ def _project_phase(
         futures = {collector.name: threads.submit(collector.collect, project) for collector in COLLECTORS}
         for collector in COLLECTORS:
             try:
-                results[collector.name] = futures[collector.name].result(
-                    timeout=max(0.0, deadline - time.monotonic())
-                )
+                results[collector.name] = futures[collector.name].result(timeout=max(0.0, deadline - time.monotonic()))
             except TimeoutError:
-                results[collector.name] = _failed(
-                    collector, f"ran past its {settings.collector_timeout_s:g} s limit"
-                )
+                results[collector.name] = _failed(collector, f"ran past its {settings.collector_timeout_s:g} s limit")
             except Exception as exc:  # noqa: BLE001 - a collector's failure is an error entry, never fatal
                 results[collector.name] = _failed(collector, f"failed ({type(exc).__name__}: {exc})")
             report(Progress(collector.name, len(records), len(records)))

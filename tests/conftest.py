@@ -12,6 +12,7 @@ import os
 import subprocess
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -27,19 +28,18 @@ DEFAULT_PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 BACKENDS = ("sqlite", "postgresql")
 
 
-def _pg_server_url() -> str:
+def pg_server_url() -> str:
     url = make_url(os.environ.get("VIBE8_TEST_POSTGRES_URL") or DEFAULT_PG_SERVER)
     if url.get_driver_name() in ("", "psycopg2"):
         url = url.set(drivername="postgresql+psycopg")
     return url.render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_server_url() -> Iterator[str]:
-    """Create a throwaway database on the test server; yield its URL; drop it."""
-    server = _pg_server_url()
+@contextmanager
+def throwaway_postgres_database(server: str, prefix: str) -> Iterator[str]:
+    """Create an empty database on `server`, yield its URL, drop it (skip/fail if unreachable)."""
     admin = create_engine(server, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3})
-    name = f"vibe8_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -55,6 +55,13 @@ def postgres_server_url() -> Iterator[str]:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """The test session's own database on the PostgreSQL test server."""
+    with throwaway_postgres_database(pg_server_url(), "vibe8_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

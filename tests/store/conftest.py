@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+
+from tests.conftest import pg_server_url, throwaway_postgres_database
 
 
 @pytest.fixture(params=("sqlite", "postgresql"))
@@ -16,14 +15,5 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
         return
-    server = request.getfixturevalue("postgres_server_url")
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"vibe8_empty_{uuid.uuid4().hex[:12]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with throwaway_postgres_database(pg_server_url(), "vibe8_empty") as url:
+        yield url

@@ -61,9 +61,7 @@ def check_authorship(authorship: Authorship, default_project: str) -> Authorship
         raise SubmissionError("The author type must be 'human' or 'ai'.")
     model = _clean_text(authorship.author_model, "model name")
     if author_type == "ai" and not model:
-        raise SubmissionError(
-            "Name the AI model that wrote the code (for example chatgpt, claude or copilot)."
-        )
+        raise SubmissionError("Name the AI model that wrote the code (for example chatgpt, claude or copilot).")
     if model:
         model = model.lower()
     project = _clean_text(authorship.project_name, "project name") or default_project
@@ -80,18 +78,8 @@ def submit_upload(
         raise SubmissionError(str(exc)) from None
     name = PurePosixPath(filename.replace("\\", "/")).name
     stem = name.split(".")[0] or "upload"
-    who = check_authorship(authorship, default_project=stem)
-    metadata = {
-        "upload_filename": name,
-        "file_data": base64.b64encode(data).decode("ascii"),
-        "project_name": who.project_name,
-        "author_type": who.author_type,
-        "author_model": who.author_model,
-    }
-    with db.unit_of_work() as uow:
-        job_id = uow.jobs.create_pending(user_id, "upload", metadata)
-        uow.commit()
-    return job_id
+    source = {"upload_filename": name, "file_data": base64.b64encode(data).decode("ascii")}
+    return _enqueue(db, user_id, "upload", source, check_authorship(authorship, default_project=stem))
 
 
 def submit_github(
@@ -104,14 +92,18 @@ def submit_github(
     except SourceError as exc:
         raise SubmissionError(str(exc)) from None
     who = check_authorship(authorship, default_project=repo_url.rstrip("/").rsplit("/", 1)[-1])
+    return _enqueue(db, user_id, "github", {"git_repo_url": repo_url, "git_branch": branch}, who)
+
+
+def _enqueue(db: Database, user_id: uuid.UUID, kind: str, source: dict[str, str], who: Authorship) -> str:
+    """Create the pending job with the seed's source_metadata shape; returns its id."""
     metadata = {
-        "git_repo_url": repo_url,
-        "git_branch": branch,
+        **source,
         "project_name": who.project_name,
         "author_type": who.author_type,
         "author_model": who.author_model,
     }
     with db.unit_of_work() as uow:
-        job_id = uow.jobs.create_pending(user_id, "github", metadata)
+        job_id = uow.jobs.create_pending(user_id, kind, metadata)
         uow.commit()
     return job_id

@@ -1,5 +1,7 @@
 """History: the user's runs, newest first, with filters, open, delete and export."""
 
+from functools import partial
+
 import streamlit as st
 
 from vibe8_core.dashboard import loaders, widgets
@@ -63,9 +65,11 @@ st.dataframe(
 )
 
 left, right = st.columns(2)
-left.download_button("Export CSV", export_csv(shown), "vibe8-history.csv", "text/csv", icon=":material/download:")
+left.download_button(
+    "Export CSV", partial(export_csv, shown), "vibe8-history.csv", "text/csv", icon=":material/download:"
+)
 right.download_button(
-    "Export JSON", export_json(shown), "vibe8-history.json", "application/json", icon=":material/download:"
+    "Export JSON", partial(export_json, shown), "vibe8-history.json", "application/json", icon=":material/download:"
 )
 
 st.subheader("Open or delete a run")

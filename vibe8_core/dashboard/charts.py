@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -13,6 +14,7 @@ from vibe8_core.dashboard.frames import CC_RANKS, SEVERITY_ORDER, treemap_nodes
 GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
 SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#3b82f6", "info": "#94a3b8"}
 GROUP_COLOURS = ["#4f46e5", "#f97316", "#0ea5e9", "#16a34a", "#db2777", "#a16207", "#64748b"]
+STRIP_MAX_POINTS = 400  # above this many runs a box plot shows its outliers, not every run
 SEVERITY_SCALE = [[0.0, "#16a34a"], [0.35, "#facc15"], [0.7, "#f97316"], [1.0, "#dc2626"]]
 
 
@@ -84,18 +86,26 @@ def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
 
 
 def hotspots(files: pd.DataFrame) -> go.Figure:
-    """Churn × complexity: files top-right change often and are hard to change safely."""
-    data = files.dropna(subset=["commits", "max_cc"]).assign(size=lambda f: f["sloc"].fillna(1).clip(lower=1))
-    fig = px.scatter(
-        data,
-        x="commits",
-        y="max_cc",
-        size="size",
-        color="hotspot",
-        hover_name="path",
-        color_discrete_map={True: "#dc2626", False: "#94a3b8"},
-        labels={"commits": "commits touching the file", "max_cc": "most complex function (CC)"},
-    )
+    """Churn × complexity: files top-right change often and are hard to change safely (WebGL, so
+    ten thousand files stay quick)."""
+    data = files.dropna(subset=["commits", "max_cc"])
+    sloc = data["sloc"].fillna(1).clip(lower=1).to_numpy(dtype=float)
+    sizes = 6 + 24 * np.sqrt(sloc / max(sloc.max(), 1.0)) if len(sloc) else sloc
+    fig = go.Figure()
+    for flag, name, colour in ((False, "other files", "#94a3b8"), (True, "hotspots", "#dc2626")):
+        mask = (data["hotspot"] == flag).to_numpy()
+        fig.add_trace(
+            go.Scattergl(
+                x=data["commits"].to_numpy()[mask],
+                y=data["max_cc"].to_numpy()[mask],
+                text=data["path"].to_numpy()[mask],
+                mode="markers",
+                name=name,
+                marker={"size": sizes[mask], "color": colour, "opacity": 0.7},
+                hovertemplate="%{text}<br>%{x} commits · max CC %{y}<extra></extra>",
+            )
+        )
+    fig.update_layout(xaxis_title="commits touching the file", yaxis_title="most complex function (CC)")
     return _tidy(fig, height=380)
 
 
@@ -132,17 +142,25 @@ def group_colours(groups: list[str]) -> dict[str, str]:
 
 
 def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score: bool = False) -> go.Figure:
-    data = frame.dropna(subset=[column]).sort_values(group)
-    fig = px.box(
-        data,
-        x=group,
-        y=column,
-        color=group,
-        points="all",
-        hover_name="project",
-        color_discrete_map=group_colours(data[group].unique().tolist()),
-    )
-    fig.update_layout(showlegend=False, xaxis_title="", yaxis_title=title)
+    """One box per group with every run as a point (only the outliers once there are many runs)."""
+    data = frame[[group, column, "project"]].dropna(subset=[column])
+    colours = group_colours(data[group].unique().tolist())
+    points = "all" if len(data) <= STRIP_MAX_POINTS else "outliers"
+    fig = go.Figure()
+    for name, rows in data.groupby(group, sort=True):
+        fig.add_trace(
+            go.Box(
+                y=rows[column].to_numpy(),
+                name=str(name),
+                text=rows["project"].to_numpy(),
+                boxpoints=points,
+                jitter=0.35,
+                pointpos=-1.6,
+                marker_color=colours[str(name)],
+                hovertemplate="%{text}: %{y:.1f}<extra></extra>",
+            )
+        )
+    fig.update_layout(showlegend=False, yaxis_title=title)
     if score:
         fig.update_yaxes(range=[0, 105])
     return _tidy(fig, height=300)
@@ -170,11 +188,17 @@ def radar(means: pd.DataFrame) -> go.Figure:
 
 
 def group_counts(frame: pd.DataFrame, group: str) -> go.Figure:
-    counts = frame[group].value_counts().sort_index().reset_index()
-    counts.columns = [group, "runs"]
-    colours = group_colours(counts[group].tolist())
-    fig = px.bar(counts, x=group, y="runs", color=group, text="runs", color_discrete_map=colours)
-    fig.update_layout(showlegend=False, xaxis_title="")
+    counts = frame[group].value_counts().sort_index()
+    colours = group_colours([str(name) for name in counts.index])
+    fig = go.Figure(
+        go.Bar(
+            x=[str(name) for name in counts.index],
+            y=counts.to_numpy(),
+            text=counts.to_numpy(),
+            marker_color=[colours[str(name)] for name in counts.index],
+        )
+    )
+    fig.update_layout(yaxis_title="runs")
     return _tidy(fig, height=260)
 
 

@@ -50,8 +50,8 @@ def run_row(run: RunRecord) -> dict[str, Any]:
     metrics = run.metrics or {}
     scores = scores_of(metrics)
     overall = overall_score(scores)
-    size = metrics.get("size") if isinstance(metrics.get("size"), Mapping) else {}
-    security = metrics.get("security") if isinstance(metrics.get("security"), Mapping) else {}
+    size = metrics.get("size") if isinstance(metrics.get("size"), dict) else {}
+    security = metrics.get("security") if isinstance(metrics.get("security"), dict) else {}
     row: dict[str, Any] = {
         "run_id": str(run.run_id),
         "created_at": run.created_at,
@@ -385,14 +385,12 @@ def file_changes(before: pd.DataFrame, after: pd.DataFrame, *, tolerance: float 
     return FileChanges(added, removed, better, worse)
 
 
-def run_choice_label(row: Mapping[str, Any] | Any) -> str:
-    created = pd.Timestamp(row["created_at"]).strftime("%Y-%m-%d %H:%M")
-    return f"{row['project']} · {created} · {row['author']}"
-
-
 def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
-    """run id → label, for select boxes (newest first)."""
-    return {row["run_id"]: run_choice_label(row) for row in frame.to_dict(orient="records")}
+    """run id → "project · date · author", for select boxes (newest first)."""
+    if frame.empty:
+        return {}
+    labels = frame["project"] + " · " + frame["created_at"].dt.strftime("%Y-%m-%d %H:%M") + " · " + frame["author"]
+    return dict(zip(frame["run_id"], labels, strict=True))
 
 
 def ordered_unique(values: Sequence[str]) -> list[str]:

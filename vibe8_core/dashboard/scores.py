@@ -21,13 +21,12 @@ Metrics = Mapping[str, Any]
 
 def _section(metrics: Metrics, name: str) -> Mapping[str, Any]:
     value = metrics.get(name)
-    return value if isinstance(value, Mapping) else {}
+    return value if isinstance(value, dict) else {}  # stored JSON: plain dicts (cheaper than Mapping)
 
 
 def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
+    kind = type(value)
+    return float(value) if kind is float or kind is int else None
 
 
 def sloc_of(metrics: Metrics) -> int:
@@ -50,7 +49,7 @@ def _deps_score(metrics: Metrics) -> float | None:
     every third-party import that no requirements file declares counts as one more unhealthy package.
     A project that declares nothing (a bare package or script) has no score."""
     deps = _section(metrics, "deps")
-    health = [item for item in deps.get("package_health") or [] if isinstance(item, Mapping)]
+    health = [item for item in deps.get("package_health") or [] if isinstance(item, dict)]
     if not health:
         return None
     undeclared = len(deps.get("undeclared") or [])

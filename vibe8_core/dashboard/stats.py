@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import mannwhitneyu
+from scipy.stats import mannwhitneyu, rankdata
 
 MIN_RUNS_PER_GROUP = 3
 ALPHA = 0.05
@@ -54,12 +54,13 @@ class GroupComparison:
 
 
 def cliffs_delta(a: np.ndarray, b: np.ndarray) -> float:
-    """P(a > b) - P(a < b) over all pairs."""
-    if len(a) == 0 or len(b) == 0:
+    """P(a > b) - P(a < b) over all pairs, from ranks in O(n log n) (equals 2U/(n1*n2) - 1)."""
+    n_a, n_b = len(a), len(b)
+    if n_a == 0 or n_b == 0:
         return float("nan")
-    greater = (a[:, None] > b[None, :]).sum()
-    less = (a[:, None] < b[None, :]).sum()
-    return float((greater - less) / (len(a) * len(b)))
+    ranks = rankdata(np.concatenate([a, b]))
+    u_a = ranks[:n_a].sum() - n_a * (n_a + 1) / 2.0
+    return float(2.0 * u_a / (n_a * n_b) - 1.0)
 
 
 def compare_groups(metric: str, group_a: str, a: pd.Series, group_b: str, b: pd.Series) -> GroupComparison:

@@ -1,0 +1,165 @@
+"""How fast each dashboard page's script runs with a big history.
+
+Seeds a throwaway SQLite database with one user owning RUNS runs (the newest carries a FILES-file
+tree, the others small trees), then times every page with Streamlit's AppTest: the first run of a
+page (cold caches) and a second run (warm caches, what a user sees on every interaction).
+
+    .venv/bin/python benchmarks/page_speed.py [--runs 5000] [--files 10000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = (
+    ("Analyze", "pages/analyze.py"),
+    ("History", "pages/history.py"),
+    ("Run dashboard", "pages/run.py"),
+    ("File explorer", "pages/explorer.py"),
+    ("Human vs AI", "pages/human_vs_ai.py"),
+    ("Trends", "pages/trends.py"),
+)
+MODELS = ("developer", "chatgpt", "gpt-4", "gpt-4o", "claude", "copilot", "gemini")
+LINT = (("F401", "imported but unused"), ("E501", "Line too long"), ("B006", "Mutable default argument"))
+
+
+def file_entry(rng: random.Random, index: int) -> dict[str, Any]:
+    sloc = rng.randint(10, 600)
+    max_cc = rng.choice((1, 2, 4, 7, 12, 25))
+    findings = [
+        {"collector": "lint", "code": code, "message": message, "line": rng.randint(1, sloc), "column": 1,
+         "severity": "low", "text": "import os", "extra": {}}
+        for code, message in rng.sample(LINT, rng.randint(0, 2))
+    ]  # fmt: skip
+    if rng.random() < 0.1:
+        findings.append({"collector": "security", "code": "B602", "message": "shell=True", "line": 3,
+                         "column": 0, "severity": "high", "text": "call(cmd, shell=True)", "extra": {}})  # fmt: skip
+    return {
+        "path": f"pkg{index % 40}/sub{index % 7}/module_{index}.py", "sloc": sloc, "loc": sloc + 20,
+        "lloc": sloc, "comments": 5, "multi": 2, "blank": 13, "avg_cc": max_cc / 2, "max_cc": max_cc,
+        "mi": round(rng.uniform(5, 100), 1), "mi_rank": "A", "doc_covered": 1, "doc_total": 3,
+        "lint_count": len(findings), "security_count": 0, "dead_code_count": 0, "duplicate_lines": 0,
+        "commits": rng.randint(1, 40), "lines_added": 50, "lines_deleted": 10, "last_change": None,
+        "severity": round(rng.uniform(0, 80), 1), "grade": rng.choice("ABCDE"), "parse_error": None,
+        "blocks": [{"name": "f", "kind": "function", "line": 1, "end_line": 9, "complexity": max_cc,
+                    "rank": "A" if max_cc <= 5 else "C", "cognitive": max_cc}],
+        "findings": findings,
+    }  # fmt: skip
+
+
+def metrics(rng: random.Random, files: int) -> dict[str, Any]:
+    sloc = files * 150
+    return {
+        "lint": {"total": files, "linting_score": round(rng.uniform(20, 100), 1), "rules": ["E", "F"]},
+        "cyclomatic": {"avg_cc": round(rng.uniform(1, 8), 2), "complexity_score": round(rng.uniform(30, 100), 1)},
+        "docs": {"coverage_pct": round(rng.uniform(10, 95), 1)},
+        "dead_code": {"unused_symbols": rng.randint(0, 50)},
+        "deps": {"total_modules": 12, "package_health": [
+            {"name": "requests", "specifier": "==2.31", "pinned": True, "imported": True, "latest": "unknown",
+             "behind": None, "status": "unknown"}]},
+        "mi": {"mi_avg": round(rng.uniform(30, 90), 1)},
+        "size": {"files": files, "sloc": sloc, "avg_file_sloc": 150.0, "loc": sloc * 1.2, "lloc": sloc,
+                 "comments": files * 5, "multi": 0, "blank": files * 10},
+        "dupes": {"duplicate_lines": 10, "duplicate_pct": round(rng.uniform(0, 15), 2),
+                  "duplication_score": round(rng.uniform(40, 100), 1)},
+        "security": {"high": rng.randint(0, 3), "medium": 1, "low": 4,
+                     "security_score": round(rng.uniform(30, 100), 1)},
+        "churn": {"total_commits": None, "totalChurn": None, "churn_score": None},
+    }  # fmt: skip
+
+
+def seed(url: str, runs: int, files: int) -> Any:
+    from vibe8_core.config import DatabaseSettings
+    from vibe8_core.store import Database, NewRun
+
+    rng = random.Random(8)
+    db = Database(DatabaseSettings(url=url))
+    with db.unit_of_work() as uow:
+        user = uow.users.get_or_create_by_email("bench@example.com")
+        for index in range(runs):
+            big = index == runs - 1
+            count = files if big else 5
+            ai = rng.random() < 0.5
+            new = NewRun(
+                submission_type="upload",
+                metrics=metrics(rng, count),
+                file_tree={"version": 1, "files": [file_entry(rng, i) for i in range(count)]},
+                errors=[],
+                upload_filename=f"project{index % 50}.zip",
+                project_name=f"project{index % 50}",
+                author_type="ai" if ai else "human",
+                author_model=rng.choice(MODELS[1:]) if ai else "developer",
+            )
+            uow.runs.create(user.id, new)
+            if index % 500 == 499:
+                uow.session.flush()
+        uow.commit()
+    db.dispose()
+    return user
+
+
+def time_pages(user: Any, repeat: int) -> list[tuple[str, float, float]]:
+    import logging
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    for name in ("streamlit", "streamlit.runtime"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    results = []
+    for title, page in PAGES:
+        st.cache_data.clear()
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.session_state["vibe8_user"] = user
+        at.run()
+        at.switch_page(page)
+        started = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - started
+        if at.exception:
+            raise SystemExit(f"{title} failed: {at.exception[0].value}")
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - started)
+        results.append((title, cold, statistics.median(warm)))
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5000)
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3, help="warm runs per page (the median is shown)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vibe8-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        os.environ.update({"DATABASE_URL": url, "VIBE8_EMBEDDED_WORKER": "0"})
+        for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID"):
+            os.environ.pop(name, None)
+        from vibe8_core.store.migrate import upgrade
+
+        upgrade(url)
+        started = time.perf_counter()
+        user = seed(url, args.runs, args.files)
+        print(f"seeded {args.runs:,} runs (newest with {args.files:,} files) in {time.perf_counter() - started:.1f} s")
+        print(f"{'page':<15} {'cold (s)':>9} {'warm (s)':>9}")
+        for title, cold, warm in time_pages(user, args.repeat):
+            print(f"{title:<15} {cold:>9.3f} {warm:>9.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

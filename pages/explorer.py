@@ -7,6 +7,16 @@ from vibe8_core.dashboard.frames import file_findings
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.store import AccessError
 
+COUNT_COLUMNS = {
+    "lint_count": "Lint",
+    "security_count": "Security",
+    "dead_code_count": "Dead code",
+    "duplicate_lines": "Dup. lines",
+    "doc_covered": "Documented",
+    "doc_total": "Documentable",
+    "commits": "Commits",
+    "comments": "Comments",
+}
 user = current_user()
 st.title("File explorer")
 runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True)
@@ -72,14 +82,7 @@ st.dataframe(
         "avg_cc": number("Avg CC", format="%.1f"),
         "max_cc": number("Max CC", format="%.0f"),
         "mi": number("MI", format="%.0f"),
-        "lint_count": number("Lint", format="%d"),
-        "security_count": number("Security", format="%d"),
-        "dead_code_count": number("Dead code", format="%d"),
-        "duplicate_lines": number("Dup. lines", format="%d"),
-        "doc_covered": number("Documented", format="%d"),
-        "doc_total": number("Documentable", format="%d"),
-        "commits": number("Commits", format="%d"),
-        "comments": number("Comments", format="%d"),
+        **{column: number(label, format="%d") for column, label in COUNT_COLUMNS.items()},
         "loc": number("LOC", format="localized"),
     },
     key="explorer_table",

@@ -162,27 +162,26 @@ def files_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
     return frame
 
 
-def blocks_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+def _nested_rows(file_tree: Mapping[str, Any] | None, key: str, columns: tuple[str, ...]) -> pd.DataFrame:
+    """One row per item of every file's `key` list (blocks or findings), with the file's path."""
     rows = [
-        {"path": entry["path"], **{key: block.get(key) for key in BLOCK_COLUMNS[1:]}}
+        {"path": entry["path"], **{column: item.get(column) for column in columns[1:]}}
         for entry in _tree_files(file_tree)
-        for block in entry.get("blocks") or []
-        if isinstance(block, Mapping)
+        for item in entry.get(key) or []
+        if isinstance(item, Mapping)
     ]
-    frame = pd.DataFrame.from_records(rows, columns=list(BLOCK_COLUMNS))
+    return pd.DataFrame.from_records(rows, columns=list(columns))
+
+
+def blocks_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+    frame = _nested_rows(file_tree, "blocks", BLOCK_COLUMNS)
     for column in ("line", "end_line", "complexity", "cognitive"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     return frame
 
 
 def findings_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
-    rows = [
-        {"path": entry["path"], **{key: finding.get(key) for key in FINDING_COLUMNS[1:]}}
-        for entry in _tree_files(file_tree)
-        for finding in entry.get("findings") or []
-        if isinstance(finding, Mapping)
-    ]
-    frame = pd.DataFrame.from_records(rows, columns=list(FINDING_COLUMNS))
+    frame = _nested_rows(file_tree, "findings", FINDING_COLUMNS)
     frame["line"] = pd.to_numeric(frame["line"], errors="coerce")
     frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, Mapping) else {})
     return frame

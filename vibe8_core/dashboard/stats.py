@@ -86,7 +86,9 @@ def comparison_table(comparisons: list[GroupComparison], better: dict[str, str])
     """A readable table: medians, effect, p-value and a plain-words verdict per metric."""
     rows = []
     for item in comparisons:
-        if not item.enough_data:
+        if item.n_a == 0 or item.n_b == 0:
+            verdict = "no data"
+        elif not item.enough_data:
             verdict = f"not enough data (needs {MIN_RUNS_PER_GROUP}+ runs in each group)"
         elif not item.significant:
             verdict = "no significant difference"

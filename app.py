@@ -1,8 +1,25 @@
 """Vibe8's Streamlit entry point: shared resources, who is signed in, and the navigation."""
 
+from pathlib import Path
+
 import streamlit as st
 
 from vibe8_core.dashboard import resources, session
+
+SECTIONS = {
+    "Analyse": (
+        ("pages/analyze.py", "Analyze", ":material/upload:", "analyze"),
+        ("pages/history.py", "History", ":material/history:", "history"),
+    ),
+    "Results": (
+        ("pages/run.py", "Run dashboard", ":material/dashboard:", "run"),
+        ("pages/explorer.py", "File explorer", ":material/account_tree:", "explorer"),
+    ),
+    "Insights": (
+        ("pages/human_vs_ai.py", "Human vs AI", ":material/compare:", "human-vs-ai"),
+        ("pages/trends.py", "Trends", ":material/trending_up:", "trends"),
+    ),
+}
 
 
 def main() -> None:
@@ -18,23 +35,15 @@ def main() -> None:
     resources.ensure_runner(settings)
     user = session.require_user(db, settings)
 
-    page = st.Page
-    navigation = st.navigation(
-        {
-            "Analyse": [
-                page("pages/analyze.py", title="Analyze", icon=":material/upload:", url_path="analyze", default=True),
-                page("pages/history.py", title="History", icon=":material/history:", url_path="history"),
-            ],
-            "Results": [
-                page("pages/run.py", title="Run dashboard", icon=":material/dashboard:", url_path="run"),
-                page("pages/explorer.py", title="File explorer", icon=":material/account_tree:", url_path="explorer"),
-            ],
-            "Insights": [
-                page("pages/human_vs_ai.py", title="Human vs AI", icon=":material/compare:", url_path="human-vs-ai"),
-                page("pages/trends.py", title="Trends", icon=":material/trending_up:", url_path="trends"),
-            ],
-        }
-    )
+    pages, by_name = {}, {}
+    for section, entries in SECTIONS.items():
+        pages[section] = []
+        for index, (path, title, icon, url_path) in enumerate(entries):
+            page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Analyse" and not index)
+            pages[section].append(page)
+            by_name.update({url_path: page, Path(path).stem: page})
+    navigation = st.navigation(pages)
+    session.resume_wanted_page(by_name)
     session.sidebar_identity(user, settings)
     navigation.run()
 

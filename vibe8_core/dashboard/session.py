@@ -13,6 +13,7 @@ import time
 import uuid
 from importlib.resources import files
 from typing import Any
+from urllib.parse import urlsplit
 
 import streamlit as st
 import streamlit.components.v1 as components
@@ -27,6 +28,7 @@ TOKEN_KEY = "vibe8_token_digest"
 EXPIRY_KEY = "vibe8_token_exp"
 LOGIN_WIDGET_KEY = "vibe8_auth0_login"
 ENTRY_POINT = "app.py"
+WANTED_PAGE_KEY = "vibe8_wanted_page"
 NOT_READY = 0  # the component's value before its frame has reported anything
 
 _login_component: Any = None
@@ -60,7 +62,9 @@ def current_user() -> UserRecord:
     user = _session_user()
     if user is None:
         # Only when Streamlit ran this page without app.py: a server's very first request for a page
-        # URL uses the legacy pages/ folder mode. Going through app.py switches to st.navigation.
+        # URL uses the legacy pages/ folder mode. Going through app.py switches to st.navigation,
+        # and app.py then comes back to the page that was asked for (see `resume_wanted_page`).
+        st.session_state[WANTED_PAGE_KEY] = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
         st.switch_page(ENTRY_POINT, query_params=dict(st.query_params))
     return user
 
@@ -141,3 +145,11 @@ def sidebar_identity(user: UserRecord, settings: Settings) -> None:
             st.caption("Use *Sign Out* above to end the session.")
         else:
             st.caption("Sign-in is off (local mode): everyone here is this one local user.")
+
+
+def resume_wanted_page(pages: dict[str, Any]) -> None:
+    """After the legacy-mode detour through app.py, switch to the page the URL asked for.
+    `pages` maps every name a page's URL may end with (url path, file stem) to its st.Page."""
+    wanted = st.session_state.pop(WANTED_PAGE_KEY, None)
+    if wanted and wanted in pages:
+        st.switch_page(pages[wanted], query_params=dict(st.query_params))

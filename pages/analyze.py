@@ -112,7 +112,8 @@ def job_board() -> None:
                     loaders.forget_job(user.id, job.job_id)
                     st.rerun(scope="fragment")
         elif not job.finished:
-            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
+            running = job.status == "running"  # queued jobs stay one collapsed line each
+            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=running):
                 st.markdown(title)
                 st.progress(step.fraction, text=step.files or step.label)
     for job_id, (title, run_id) in list(finished.items()):

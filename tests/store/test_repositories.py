@@ -67,9 +67,7 @@ def test_runs_history_newest_first_with_paging_and_filters(db: Database) -> None
     created = []
     with db.unit_of_work() as uow:
         for i in range(5):
-            created.append(
-                uow.runs.create(ada.id, _run(project=f"p{i % 2}", author_type="ai" if i % 2 else "human"))
-            )
+            created.append(uow.runs.create(ada.id, _run(project=f"p{i % 2}", author_type="ai" if i % 2 else "human")))
         uow.runs.create(bob.id, _run())
         uow.commit()
     with db.unit_of_work() as uow:

@@ -93,10 +93,7 @@ def test_indexes_foreign_keys_and_checks(database_url: str) -> None:
     try:
         inspector = inspect(engine)
         for table, expected in SEED_INDEXES.items():
-            found = {
-                (ix["name"], tuple(ix["column_names"]), bool(ix["unique"]))
-                for ix in inspector.get_indexes(table)
-            }
+            found = {(ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in inspector.get_indexes(table)}
             assert expected <= found, table
         fks = {
             (table, tuple(fk["constrained_columns"]), fk["referred_table"], fk["options"].get("ondelete"))
@@ -108,9 +105,7 @@ def test_indexes_foreign_keys_and_checks(database_url: str) -> None:
             ("jobs", ("user_id",), "users", "CASCADE"),
             ("jobs", ("result_run_id",), "analysis_runs", "SET NULL"),
         }
-        checks = {
-            ck["name"] for table in ("analysis_runs", "jobs") for ck in inspector.get_check_constraints(table)
-        }
+        checks = {ck["name"] for table in ("analysis_runs", "jobs") for ck in inspector.get_check_constraints(table)}
         assert {"ck_analysis_runs_submission_type", "ck_jobs_status", "ck_jobs_source_kind"} <= checks
     finally:
         engine.dispose()
@@ -156,9 +151,7 @@ def test_check_constraints_refuse_unknown_values(db, table: str, column: str, ba
 
     with db.unit_of_work() as uow:
         user = uow.users.get_or_create_by_email("check@example.com")
-        run = uow.runs.create(
-            user.id, NewRun(submission_type="upload", metrics={}, file_tree=None, errors=[])
-        )
+        run = uow.runs.create(user.id, NewRun(submission_type="upload", metrics={}, file_tree=None, errors=[]))
         job_id = uow.jobs.create_pending(user.id, "upload", {})
         uow.commit()
     key = {

@@ -98,6 +98,7 @@ def job_board() -> None:
     if not jobs and not finished:
         st.caption("No analyses are running.")
         return
+    queued = [job for job in jobs if job.status == "pending"]
     for job in jobs:
         title = f"**{job.project_name or 'Analysis'}** · {job.source_label or job.source_kind}"
         step = job_progress(job)
@@ -111,11 +112,15 @@ def job_board() -> None:
                 if st.button("Dismiss", key=f"dismiss_{job.job_id}"):
                     loaders.forget_job(user.id, job.job_id)
                     st.rerun(scope="fragment")
-        elif not job.finished:
-            running = job.status == "running"  # queued jobs stay one collapsed line each
-            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=running):
+        elif job.status == "running":
+            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
                 st.markdown(title)
                 st.progress(step.fraction, text=step.files or step.label)
+    if queued:
+        with st.container(border=True):
+            st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
+            for job in reversed(queued):  # oldest first: the order they will run in
+                st.caption(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
     for job_id, (title, run_id) in list(finished.items()):
         with st.container(border=True):
             st.markdown(f"{title} — :green[finished]")

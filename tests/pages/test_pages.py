@@ -90,8 +90,23 @@ def test_uploading_creates_a_job_and_shows_its_progress(alice, open_page, seed):
     jobs = seed.jobs(alice)
     assert [(job.project_name, job.status, job.source_label) for job in jobs] == [("Calculator", "pending", "demo.zip")]
     assert any("Queued" in text for text in texts(at, "success"))
-    assert at.status and "Queued" in at.status[0].label
-    assert at.get("progress")
+    assert any("Queued — waiting for a worker" in text for text in texts(at, "markdown"))
+    assert "Calculator · demo.zip" in texts(at, "caption")
+
+
+def test_a_running_job_shows_its_step_and_files_in_a_status_with_a_progress_bar(alice, open_page, page_env):
+    with page_env.unit_of_work() as uow:
+        job_id = uow.jobs.create_pending(alice.id, "upload", {"upload_filename": "a.zip", "project_name": "big"})
+        assert uow.jobs.claim_next("worker").job_id == job_id
+        progress = {"step": "per-file metrics", "files_done": 12, "files_total": 40}
+        assert uow.jobs.heartbeat(job_id, "worker", progress)
+        uow.commit()
+    at = open_page(alice, "pages/analyze.py")
+    assert not at.exception
+    [status] = at.status
+    assert status.label == "big: Measuring each file"
+    [bar] = at.get("progress")
+    assert bar.proto.text == "12 / 40 files" and 0.15 < bar.proto.value / 100 < 0.55
 
 
 def test_ai_upload_without_a_model_is_refused_inline(alice, open_page, seed):

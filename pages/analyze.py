@@ -100,40 +100,37 @@ def job_board() -> None:
         return
     queued = [job for job in jobs if job.status == "pending"]
     for job in jobs:
-        title = f"**{job.project_name or 'Analysis'}** · {job.source_label or job.source_kind}"
+        title = f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"
         step = job_progress(job)
         if job.status == "completed" and job.result_run_id:
             finished[job.job_id] = (title, str(job.result_run_id))
             loaders.forget_job(user.id, job.job_id)
         elif job.status == "failed":
             with st.container(border=True):
-                st.markdown(f"{title} — :red[failed]")
+                st.markdown(f"**{title}** — :red[failed]")
                 st.error(job.error_message or "The analysis failed.")
                 if st.button("Dismiss", key=f"dismiss_{job.job_id}"):
                     loaders.forget_job(user.id, job.job_id)
                     st.rerun(scope="fragment")
         elif job.status == "running":
             with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
-                st.markdown(title)
+                st.markdown(f"**{title}**")
                 st.progress(step.fraction, text=step.files or step.label)
     if queued:
         with st.container(border=True):
             st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
             for job in reversed(queued):  # oldest first: the order they will run in
                 st.caption(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
-    for job_id, (title, run_id) in list(finished.items()):
+    if finished:
         with st.container(border=True):
-            st.markdown(f"{title} — :green[finished]")
-            left, right = st.columns([1, 1])
-            left.page_link(
-                widgets.RUN_PAGE,
-                label="Open the run",
-                icon=":material/dashboard:",
-                query_params={"run": run_id},
-            )
-            if right.button("Hide", key=f"hide_{job_id}"):
-                finished.pop(job_id, None)
+            head, clear = st.columns([5, 1], vertical_alignment="center")
+            head.markdown(":material/check_circle: **Finished** — open a result")
+            if clear.button("Clear", key="clear_finished"):
+                finished.clear()
                 st.rerun(scope="fragment")
+            for title, run_id in reversed(list(finished.values())):  # newest first
+                st.page_link(widgets.RUN_PAGE, label=f"Open {title}", icon=":material/dashboard:",
+                             query_params={"run": run_id})  # fmt: skip
 
 
 st.subheader("Your analyses")

@@ -58,9 +58,9 @@ def test_upload_progress_run_explorer_and_human_vs_ai(app_url, browser_page):
     page.get_by_text("Queued. Progress is shown below").wait_for()
     shot("1_queued")
 
-    page.get_by_text("finished").first.wait_for(timeout=JOB_WAIT_MS)
+    page.get_by_text("Finished").first.wait_for(timeout=JOB_WAIT_MS)
     shot("2_finished")
-    page.get_by_role("link", name="Open the run").first.click()
+    page.get_by_role("link", name="Open calculator").click()
     page.get_by_role("heading", name="Run dashboard").wait_for()
     page.get_by_role("heading", name="calculator").wait_for()
     page.get_by_role("heading", name="Security").wait_for()

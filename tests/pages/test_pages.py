@@ -161,7 +161,7 @@ def test_finished_jobs_link_to_their_run_and_are_then_deleted(alice, open_page, 
     at = open_page(alice, "pages/analyze.py")
     assert not at.exception
     assert any("holds no Python files" in text for text in texts(at, "error"))
-    links = [link for link in at.get("page_link") if "Open the run" in link.proto.label]
+    links = [link for link in at.get("page_link") if link.proto.label == "Open good · a.zip"]
     assert links and str(run.run_id) in links[0].proto.query_string
     assert [job.job_id for job in seed.jobs(alice)] == [bad], "the seen, completed job is deleted"
     at.button(key=f"dismiss_{bad}").click().run()

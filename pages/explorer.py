@@ -50,9 +50,9 @@ if grades:
 if only_findings:
     table = table[(table[["lint_count", "security_count", "dead_code_count"]].fillna(0).sum(axis=1) > 0)]
 table = table.sort_values("severity", ascending=False)
-st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a column header to sort")
+st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a row to see its findings")
 number = st.column_config.NumberColumn
-st.dataframe(
+event = st.dataframe(
     table,
     hide_index=True,
     height=360,
@@ -86,7 +86,12 @@ st.dataframe(
         "loc": number("LOC", format="localized"),
     },
     key="explorer_table",
+    on_select="rerun",
+    selection_mode="single-row",
 )
+picked = [table["path"].iloc[row] for row in event.selection.rows if row < len(table)]
+if picked and picked[0] != st.session_state.get("explorer_row_file"):  # a newly clicked row picks the file
+    st.session_state["explorer_file"] = st.session_state["explorer_row_file"] = picked[0]
 
 st.subheader("Findings in one file")
 paths = table["path"].tolist() or files.sort_values("severity", ascending=False)["path"].tolist()

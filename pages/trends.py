@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import file_changes, ordered_unique, score_deltas
+from vibe8_core.dashboard.frames import file_changes, ordered_unique, previous_run_id, score_deltas
 from vibe8_core.dashboard.scores import SCORES, scores_of
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.store import AccessError
@@ -35,7 +35,7 @@ if len(runs) < 2:
     st.stop()
 left, right = st.columns(2)
 with left:
-    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=runs["run_id"].iloc[1])
+    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=previous_run_id(runs))
 with right:
     other_id = widgets.run_picker(runs, "After", key="trends_after", default=runs["run_id"].iloc[0])
 if base_id == other_id:

@@ -392,5 +392,12 @@ def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
     return dict(zip(frame["run_id"], labels, strict=True))
 
 
+def previous_run_id(runs: pd.DataFrame) -> str:
+    """The run to compare the newest with: its project's previous run, else the run before it."""
+    newest = runs.iloc[0]
+    same = runs[(runs["project"] == newest["project"]) & (runs["run_id"] != newest["run_id"])]
+    return str((same if not same.empty else runs.iloc[1:])["run_id"].iloc[0])
+
+
 def ordered_unique(values: Sequence[str]) -> list[str]:
     return sorted({value for value in values if value})

@@ -16,7 +16,6 @@ from vibe8_core.dashboard.scores import SCORES, grade
 from vibe8_core.store import AccessError
 
 ANALYZE_PAGE = "pages/analyze.py"
-HISTORY_PAGE = "pages/history.py"
 RUN_PAGE = "pages/run.py"
 EXPLORER_PAGE = "pages/explorer.py"
 GRADE_BADGE = {"A": "green", "B": "green", "C": "orange", "D": "red", "E": "red"}

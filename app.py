@@ -33,8 +33,6 @@ def main() -> None:
         st.stop()
 
     resources.ensure_runner(settings)
-    user = session.require_user(db, settings)
-
     pages, by_name = {}, {}
     for section, entries in SECTIONS.items():
         pages[section] = []
@@ -42,7 +40,10 @@ def main() -> None:
             page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Analyse" and not index)
             pages[section].append(page)
             by_name.update({url_path: page, Path(path).stem: page})
-    navigation = st.navigation(pages)
+    # Navigation first (pages are listed only to a signed-in session), then the gate, which shows the
+    # sign-in page and stops, or reruns once after a fresh sign-in so the page list appears.
+    navigation = st.navigation(pages, position="sidebar" if session.signed_in() else "hidden")
+    user = session.require_user(db, settings)
     session.resume_wanted_page(by_name)
     session.sidebar_identity(user, settings)
     navigation.run()

@@ -64,7 +64,7 @@ st.dataframe(
     key="history_table",
 )
 
-left, right = st.columns(2)
+left, right, _ = st.columns([1, 1, 4])
 left.download_button(
     "Export CSV", partial(export_csv, shown), "vibe8-history.csv", "text/csv", icon=":material/download:"
 )

@@ -57,6 +57,10 @@ def _session_user() -> UserRecord | None:
     return user if isinstance(getattr(user, "id", None), uuid.UUID) and hasattr(user, "email") else None
 
 
+def signed_in() -> bool:
+    return _session_user() is not None
+
+
 def current_user() -> UserRecord:
     """The signed-in user; app.py's gate has put it in the session (or the page stops)."""
     user = _session_user()
@@ -96,7 +100,7 @@ def _local_gate(db: Database, settings: Settings) -> UserRecord:
         st.error(str(exc))
         st.stop()
     st.session_state[USER_KEY] = user
-    return user
+    st.rerun()  # once per session, so the page list (hidden while signed out) appears
 
 
 def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
@@ -107,6 +111,7 @@ def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
     if token is None or token == NOT_READY:
         if token is None and user is not None:
             sign_out()
+            st.rerun()  # the next run hides the page list
         st.title("Sign in to Vibe8")
         st.write("Vibe8 keeps each person's analyses private. Sign in with the button in the sidebar.")
         st.stop()
@@ -120,7 +125,10 @@ def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
                 uow.commit()
         except AuthError as exc:
             _refuse(str(exc))
+        fresh = _session_user() is None
         st.session_state.update({USER_KEY: user, TOKEN_KEY: digest, EXPIRY_KEY: claims["exp"]})
+        if fresh:
+            st.rerun()
     try:
         allowed = still_allowed(user, auth)
     except AuthError as exc:

@@ -303,3 +303,13 @@ def test_other_users_lists_never_contain_alices_runs(history, alice, bob, seed, 
         options = {option for box in at.selectbox for option in box.options}
         assert not options & alices
         assert not any(run_id in text for text in texts(at, "markdown") for run_id in alices)
+
+
+def test_explorer_switching_runs_keeps_working(history, alice, open_page):
+    at = open_page(alice, "pages/explorer.py", run=str(history[0].run_id))
+    paths = at.dataframe[0].value["path"].tolist()
+    at.selectbox(key="explorer_file").set_value(paths[-1]).run()
+    at.selectbox(key="explorer_run").set_value(str(history[5].run_id)).run()
+    assert not at.exception
+    assert at.selectbox(key="explorer_file").value in set(at.dataframe[0].value["path"])
+    assert at.query_params["run"] == str(history[5].run_id)

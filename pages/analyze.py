@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import loaders, resources, widgets
+from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.jobs.submissions import (
@@ -44,7 +45,10 @@ def authorship_inputs(prefix: str) -> Authorship:
         placeholder="choose or type a model name",
         help="Pick a suggestion or type any name.",
     )
-    return Authorship(project_name=project, author_type=kind, author_model=model)
+    who = Authorship(project_name=project, author_type=kind, author_model=model)
+    if problem := authorship_problem(who):
+        st.caption(f":red[{problem}]")
+    return who
 
 
 def queued(job_id: str) -> None:
@@ -76,6 +80,8 @@ with upload_tab:
 
 with github_tab:
     url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
+    if problem := github_url_problem(url, settings.sources):
+        st.caption(f":red[{problem}]")
     branch = st.text_input("Branch", key="github_branch", value="main")
     who = authorship_inputs("github")
     if st.button("Analyze repository", type="primary", key="submit_github"):

@@ -113,6 +113,7 @@ def test_ai_upload_without_a_model_is_refused_inline(alice, open_page, seed):
     at = open_page(alice, "pages/analyze.py")
     at.file_uploader(key="upload_file").set_value(("demo.zip", small_zip(), "application/zip"))
     at.radio(key="upload_author").set_value("ai").run()
+    assert any("Name the AI model" in text for text in texts(at, "caption")), "flagged before submitting"
     at.button(key="submit_upload").click().run()
     assert not at.exception
     assert any("Name the AI model" in text for text in texts(at, "error"))
@@ -132,7 +133,8 @@ def test_upload_without_a_file_and_a_bad_archive_are_refused(alice, open_page, s
 
 def test_github_submission_validates_then_queues(alice, open_page, seed):
     at = open_page(alice, "pages/analyze.py")
-    at.text_input(key="github_url").input("https://gitlab.com/acme/shop")
+    at.text_input(key="github_url").input("https://gitlab.com/acme/shop").run()
+    assert any("github.com" in text for text in texts(at, "caption")), "flagged while typing"
     at.button(key="submit_github").click().run()
     assert not at.exception
     assert len(at.error) == 1

@@ -1,8 +1,10 @@
 """Vibe8's Streamlit entry point: shared resources, who is signed in, and the navigation."""
 
+import logging
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from vibe8_core.dashboard import resources, session
 
@@ -46,7 +48,11 @@ def main() -> None:
     user = session.require_user(db, settings)
     session.resume_wanted_page(by_name)
     session.sidebar_identity(user, settings)
-    navigation.run()
+    try:
+        navigation.run()
+    except DBAPIError:
+        logging.getLogger("vibe8.app").exception("database error while drawing a page")
+        st.error("The database did not answer; please try again in a moment.")
 
 
 # The analysis engine's worker processes (spawn / forkserver) re-import this file as `__mp_main__`;

@@ -1,6 +1,7 @@
 """Analyze: submit an upload or a GitHub repository, then watch the job until its run is ready."""
 
 import streamlit as st
+from sqlalchemy.exc import DBAPIError
 
 from vibe8_core.dashboard import loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
@@ -100,7 +101,11 @@ with github_tab:
 def job_board() -> None:
     """Live progress of this user's jobs; a finished job is shown once with its link, then deleted."""
     finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
-    jobs = loaders.user_jobs(user.id)
+    try:
+        jobs = loaders.user_jobs(user.id)
+    except DBAPIError:
+        st.warning("Your analyses could not be read just now; this list retries by itself.")
+        return
     if not jobs and not finished:
         st.caption("No analyses are running.")
         return

@@ -25,3 +25,27 @@ def test_app_py_does_nothing_when_a_worker_process_imports_it(monkeypatch):
 def test_the_database_is_shared_and_checked_once(page_env):
     first = resources.database()
     assert resources.database() is first
+
+
+def _database_is_locked(*_args, **_kwargs):
+    from sqlalchemy.exc import OperationalError
+
+    raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+
+def test_a_database_failure_while_drawing_is_one_sentence(seed, alice, open_page, monkeypatch):
+    from vibe8_core.dashboard import forms
+
+    monkeypatch.setattr(forms, "authorship_problem", _database_is_locked)
+    at = open_page(alice)  # app.py's first run draws the default page, Analyze
+    assert not at.exception
+    assert [e.value for e in at.error] == ["The database did not answer; please try again in a moment."]
+
+
+def test_the_polling_job_list_survives_a_database_hiccup(seed, alice, open_page, monkeypatch):
+    from vibe8_core.dashboard import loaders
+
+    monkeypatch.setattr(loaders, "user_jobs", _database_is_locked)
+    at = open_page(alice, "pages/analyze.py")
+    assert not at.exception
+    assert any("retries by itself" in w.value for w in at.warning)

@@ -38,7 +38,7 @@ def authorship_inputs(prefix: str) -> Authorship:
         format_func={"human": "A human", "ai": "An AI"}.__getitem__,
     )
     model = right.selectbox(
-        "Model or author" if kind == "ai" else "Author (optional)",
+        "AI model" if kind == "ai" else "Author (optional)",
         SUGGESTED_MODELS,
         key=f"{prefix}_model_{kind}",
         index=None if kind == "ai" else 0,

@@ -52,7 +52,7 @@ def authorship_inputs(prefix: str) -> Authorship:
     return who
 
 
-def queued(job_id: str) -> None:
+def confirm_queued() -> None:
     st.session_state["vibe8_notice"] = "Queued. Progress is shown below; you can leave this page meanwhile."
     st.rerun()
 
@@ -71,13 +71,11 @@ with upload_tab:
             st.error("Choose a file to upload first.")
         else:
             try:
-                job = submit_upload(
-                    resources.database(settings), settings, user.id, uploaded.name, uploaded.getvalue(), who
-                )
+                submit_upload(resources.database(settings), settings, user.id, uploaded.name, uploaded.getvalue(), who)
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                queued(job)
+                confirm_queued()
 
 with github_tab:
     url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
@@ -90,11 +88,11 @@ with github_tab:
             st.error("Enter the repository's address, like https://github.com/owner/repository.")
         else:
             try:
-                job = submit_github(resources.database(settings), settings, user.id, url, branch, who)
+                submit_github(resources.database(settings), settings, user.id, url, branch, who)
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                queued(job)
+                confirm_queued()
 
 
 @st.fragment(run_every=1.5)

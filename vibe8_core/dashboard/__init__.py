@@ -1,7 +1,10 @@
 """Everything the Streamlit pages need that is not drawing glue.
 
-`resources` holds the process-wide Database and JobRunner, `session` says who is signed in,
-`loaders` are the per-user cached reads (always through the repositories' owner checks),
-`frames` shapes runs and file trees with pandas, `scores` names the ten scores, `stats` compares
-groups of runs, and `charts` builds the plotly figures.
+- `resources`: the process-wide Database (schema-checked) and the embedded JobRunner.
+- `session`: who is signed in (local mode or Auth0), the one place pages ask for the user.
+- `loaders`: per-user cached reads, always through the repositories' owner checks.
+- `frames`: runs and file trees shaped with pandas; `scores`: the ten scores and raw measures.
+- `stats` and `compare`: Mann-Whitney U with Cliff's delta, grouping runs by author type or model.
+- `charts`: the plotly figures; `progress` and `forms`: job progress in words, inline input checks.
+- `widgets`: small pieces of Streamlit drawing the pages share.
 """

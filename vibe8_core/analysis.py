@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from vibe8_core.collectors.base import Collector, CollectorResult, FileRecord, ProjectContext
+from vibe8_core.collectors.cache import ResultCache
 from vibe8_core.collectors.files import decode_source, discover_python_files
 from vibe8_core.collectors.registry import COLLECTORS
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
@@ -100,17 +101,26 @@ def _per_file_phase(
     errors: list[str],
 ) -> list[FileRecord]:
     records: dict[str, FileRecord] = {}
+    cache = ResultCache(settings)
+    keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
+    for path in paths:
+        cached = cache.get(keys.get(path), path)
+        if cached is not None:
+            records[path] = FileRecord.from_dict(cached)
 
     def on_result(path: str, data: dict[str, Any]) -> None:
         records[path] = FileRecord.from_dict(data)
+        cache.put(keys.get(path), data)
         report(Progress("per-file metrics", len(records), len(paths)))
 
     task = functools.partial(
         analyse_file, str(root), timeout_s=settings.file_timeout_s, max_bytes=settings.max_file_mb * 2**20
     )
-    report(Progress("per-file metrics", 0, len(paths)))
+    report(Progress("per-file metrics", len(records), len(paths)))
     deadline = time.monotonic() + settings.collector_timeout_s
-    failed, unfinished = pool.map_files(task, paths, deadline, on_result)
+    to_analyse = [path for path in paths if path not in records]
+    failed, unfinished = pool.map_files(task, to_analyse, deadline, on_result) if to_analyse else ([], [])
+    cache.evict()
     for path, reason in failed:
         records[path] = FileRecord(path, reason, {})
     if unfinished:

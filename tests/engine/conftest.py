@@ -81,12 +81,16 @@ def fake_index() -> Iterator[FakeIndex]:
         clear_cache()
 
 
+def offline_settings(**overrides: Any) -> EngineSettings:
+    """Engine settings for tests: two workers, no package index, no per-file cache (every figure computed)."""
+    values: dict[str, Any] = {"workers": 2, "package_index_url": "http://127.0.0.1:9/pypi", "cache_max_mb": 0}
+    return EngineSettings(**{**values, **overrides})
+
+
 @pytest.fixture
 def settings(fake_index: FakeIndex) -> EngineSettings:
-    """Engine settings for tests: two workers and the fake index (never the real PyPI)."""
-    return EngineSettings(
-        workers=2, package_index_url=fake_index.url, package_index_timeout_s=2.0, collector_timeout_s=120
-    )
+    """Engine settings for tests: the fake index (never the real PyPI) and no per-file cache."""
+    return offline_settings(package_index_url=fake_index.url, package_index_timeout_s=2.0, collector_timeout_s=120)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,7 @@ from vibe8_core.collectors.deps import DepsCollector
 from vibe8_core.collectors.docs import DocsCollector
 from vibe8_core.config import EngineSettings
 
-from .conftest import write_tree
+from .conftest import offline_settings, write_tree
 
 # DATABASE.md, "Metrics JSONB Structure": the ten keys, their fields and the type of each.
 SEED_METRICS: dict[str, dict[str, Any]] = {
@@ -144,7 +146,7 @@ def test_a_collector_past_its_time_limit_leaves_nulls(
         return CollectorResult(metrics={})
 
     monkeypatch.setattr(DepsCollector, "collect", hang)
-    fast = EngineSettings(workers=2, collector_timeout_s=3.0, package_index_url=settings.package_index_url)
+    fast = offline_settings(collector_timeout_s=3.0, package_index_url=settings.package_index_url)
     try:
         result = analyze_folder(write_tree(tmp_path, SAMPLE), settings=fast, churn=False)
     finally:
@@ -158,3 +160,41 @@ def test_render_summary(sample: AnalysisResult) -> None:
     text = render_summary(sample)
     assert text.startswith("Analysed 2 Python files")
     assert "1 high" in text and "pkg/core.py" in text
+
+
+def test_unchanged_files_come_from_the_per_file_cache(tmp_path: Path, settings: EngineSettings) -> None:
+    cached = dataclasses.replace(settings, cache_dir=tmp_path / "cache", cache_max_mb=16)
+    root = write_tree(tmp_path / "tree", SAMPLE)
+    first = analyze_folder(root, settings=cached, churn=False)
+    entries = sorted((tmp_path / "cache" / "per-file").glob("*/*.json"))
+    assert len(entries) == 2
+    # Tamper with the stored result of pkg/core.py: a second run must show it, proving it was read.
+    for entry in entries:
+        data = json.loads(entry.read_text())
+        if data["sections"]["size"]["sloc"] > 1:
+            data["sections"]["mi"]["mi"] = 12.5
+            entry.write_text(json.dumps(data))
+    second = analyze_folder(root, settings=cached, churn=False)
+    core = second.file_tree["files"][1]
+    assert core["path"] == "pkg/core.py" and core["mi"] == 12.5
+    assert second.metrics["size"] == first.metrics["size"] and second.metrics["lint"] == first.metrics["lint"]
+    # A changed file is analysed afresh.
+    (root / "pkg" / "core.py").write_text((root / "pkg" / "core.py").read_text() + "\nVALUE = 1\n")
+    third = analyze_folder(root, settings=cached, churn=False)
+    assert third.file_tree["files"][1]["mi"] != 12.5
+    assert third.file_tree["files"][1]["sloc"] == first.file_tree["files"][1]["sloc"] + 1
+
+
+def test_the_cache_is_trimmed_to_its_limit(tmp_path: Path) -> None:
+    from vibe8_core.collectors.cache import ResultCache
+
+    cache = ResultCache(offline_settings(cache_dir=tmp_path, cache_max_mb=1))
+    record = {"path": "x.py", "parse_error": None, "sections": {"blob": "x" * 200_000}, "errors": []}
+    for number in range(8):
+        cache.put(
+            cache.key_for(write_tree(tmp_path / "src", {f"f{number}.py": f"x = {number}\n"}) / f"f{number}.py"), record
+        )
+    cache.evict()
+    remaining = list((tmp_path / "per-file").glob("*/*.json"))
+    assert 0 < len(remaining) <= 4
+    assert sum(entry.stat().st_size for entry in remaining) <= 0.8 * 2**20

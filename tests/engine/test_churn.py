@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from vibe8_core.analysis import analyze_folder
 from vibe8_core.collectors.base import ProjectContext
 from vibe8_core.collectors.churn import ChurnCollector, git_env, parse_numstat
 
-from .conftest import write_tree
+from .conftest import offline_settings, write_tree
 
 
 def git(root: Path, *args: str, when: int | None = None) -> None:
@@ -56,10 +57,7 @@ def test_churn_counts_are_exact(repository: Path, project_of) -> None:
 
 
 def test_churn_per_file_through_the_engine(repository: Path) -> None:
-    from vibe8_core.analysis import analyze_folder
-    from vibe8_core.config import EngineSettings
-
-    result = analyze_folder(repository, settings=EngineSettings(workers=1, package_index_url="http://127.0.0.1:9/"))
+    result = analyze_folder(repository, settings=offline_settings(workers=1))
     files = {entry["path"]: entry for entry in result.file_tree["files"]}
     assert (files["a.py"]["commits"], files["a.py"]["lines_added"], files["a.py"]["lines_deleted"]) == (2, 5, 1)
     assert files["a.py"]["last_change"] == "2023-11-14T22:15:00+00:00"
@@ -70,7 +68,7 @@ def test_churn_per_file_through_the_engine(repository: Path) -> None:
     )
     assert result.metrics["churn"]["total_commits"] == 4
     assert result.metrics["churn"]["totalChurn"] == 10
-    without = analyze_folder(repository, settings=EngineSettings(workers=1), churn=False)
+    without = analyze_folder(repository, settings=offline_settings(workers=1), churn=False)
     assert without.metrics["churn"] == {"total_commits": None, "totalChurn": None, "churn_score": None}
     assert without.file_tree["files"][0]["commits"] is None
 

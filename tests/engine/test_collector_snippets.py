@@ -59,10 +59,7 @@ CC_CASES = [
 def test_cyclomatic(project_of: ProjectOf, source: str, avg_cc: float, blocks: list[tuple]) -> None:
     result = BY_NAME["cyclomatic"].collect(project_of({"m.py": source}))
     assert result.metrics["avg_cc"] == pytest.approx(avg_cc, abs=1e-4)
-    found = [
-        (b["name"], b["kind"], b["complexity"], b["rank"], b["cognitive"])
-        for b in result.files["m.py"]["blocks"]
-    ]
+    found = [(b["name"], b["kind"], b["complexity"], b["rank"], b["cognitive"]) for b in result.files["m.py"]["blocks"]]
     assert sorted(found) == sorted(blocks)
 
 
@@ -191,9 +188,7 @@ DEAD_CASES = [
 def test_dead_code(project_of: ProjectOf, files: dict[str, str], expected: list[tuple]) -> None:
     result = BY_NAME["dead_code"].collect(project_of(files))
     found = [
-        (p, f.extra["name"], f.extra["kind"], f.extra["confidence"])
-        for p, fs in result.findings.items()
-        for f in fs
+        (p, f.extra["name"], f.extra["kind"], f.extra["confidence"]) for p, fs in result.findings.items() for f in fs
     ]
     assert sorted(found) == sorted(expected)
     assert result.metrics["unused_symbols"] == len(expected)

@@ -16,9 +16,8 @@ import pytest
 
 from vibe8_core.analysis import AnalysisResult, analyze_folder
 from vibe8_core.collectors.lint import LINT_RULES
-from vibe8_core.config import EngineSettings
 
-from .conftest import SITE_PACKAGES, VENV_BIN
+from .conftest import SITE_PACKAGES, VENV_BIN, offline_settings
 
 pytestmark = pytest.mark.slow
 PACKAGES = ["requests", "flask"]
@@ -35,9 +34,7 @@ def run_cli(tool: str, *args: str, cwd: Path) -> str:
 @pytest.fixture(scope="module", params=PACKAGES)
 def analysed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     folder = SITE_PACKAGES / request.param
-    result = analyze_folder(
-        folder, settings=EngineSettings(workers=2, package_index_url="http://127.0.0.1:9/"), churn=False
-    )
+    result = analyze_folder(folder, settings=offline_settings(), churn=False)
     return {"folder": folder, "result": result, "cwd": tmp_path_factory.mktemp("cli")}
 
 

@@ -8,9 +8,8 @@ from pathlib import Path
 import pytest
 
 from vibe8_core.analysis import analyze_folder
-from vibe8_core.config import EngineSettings
 
-from .conftest import write_tree
+from .conftest import offline_settings, write_tree
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +46,7 @@ EXPECTED_ERRORS = [
 @pytest.fixture(scope="module")
 def hostile_result(tmp_path_factory: pytest.TempPathFactory):
     root = write_tree(tmp_path_factory.mktemp("hostile"), HOSTILE)
-    settings = EngineSettings(workers=2, file_timeout_s=8.0, package_index_url="http://127.0.0.1:9/")
+    settings = offline_settings(file_timeout_s=8.0)
     return analyze_folder(root, settings=settings, churn=False)
 
 
@@ -108,7 +107,7 @@ def test_settings_inside_the_upload_do_not_silence_findings(tmp_path: Path) -> N
             "setup.cfg": "[radon]\nexclude = app.py\n",
         },
     )
-    settings = EngineSettings(workers=1, package_index_url="http://127.0.0.1:9/")
+    settings = offline_settings(workers=1)
     result = analyze_folder(root, settings=settings, churn=False)
     codes = sorted(f["code"] for f in result.file_tree["files"][0]["findings"] if f["collector"] != "docs")
     assert codes == ["B101", "B307", "F401", "unused-function", "unused-import"]

@@ -58,9 +58,7 @@ def declaration_files(root: Path) -> list[Path]:
     found: list[Path] = []
     for folder in folders:
         found += sorted(p for p in folder.glob("requirements*.txt") if p.is_file() and not p.is_symlink())
-        found += [
-            p for p in (folder / "pyproject.toml", folder / "setup.cfg") if p.is_file() and not p.is_symlink()
-        ]
+        found += [p for p in (folder / "pyproject.toml", folder / "setup.cfg") if p.is_file() and not p.is_symlink()]
     return found
 
 
@@ -100,9 +98,7 @@ def poetry_specifier(constraint: Any) -> str:
         if caret or tilde:
             numbers = [int(n) for n in (caret or tilde).groups() if n is not None]  # type: ignore[union-attr]
             bump = (
-                next((i for i, n in enumerate(numbers) if n), len(numbers) - 1)
-                if caret
-                else min(1, len(numbers) - 1)
+                next((i for i, n in enumerate(numbers) if n), len(numbers) - 1) if caret else min(1, len(numbers) - 1)
             )
             upper = numbers[: bump + 1]
             upper[-1] += 1
@@ -137,9 +133,7 @@ def parse_pyproject(text: str, source: str, errors: list[str]) -> list[Declared]
     lines = [(line, "main") for line in project.get("dependencies", [])]
     for extra, items in project.get("optional-dependencies", {}).items():
         lines += [(line, extra) for line in items]
-    declared = [
-        _from_requirement(line, source, group, errors) for line, group in lines if isinstance(line, str)
-    ]
+    declared = [_from_requirement(line, source, group, errors) for line, group in lines if isinstance(line, str)]
     return [item for item in declared if item] + _poetry(data.get("tool", {}), source)
 
 
@@ -156,9 +150,7 @@ def parse_setup_cfg(text: str, source: str, errors: list[str]) -> list[Declared]
     if parser.has_section("options.extras_require"):
         for extra, value in parser.items("options.extras_require"):
             lines += [(line, extra) for line in value.splitlines()]
-    declared = [
-        _from_requirement(line.strip(), source, group, errors) for line, group in lines if line.strip()
-    ]
+    declared = [_from_requirement(line.strip(), source, group, errors) for line, group in lines if line.strip()]
     return [item for item in declared if item]
 
 

@@ -66,15 +66,11 @@ def _health(item: Declared, imported: set[str], latest: str | None) -> dict[str,
     if latest is not None:
         try:
             outdated = (
-                Version(pinned) < Version(latest)
-                if pinned
-                else Version(latest) not in SpecifierSet(item.specifier)
+                Version(pinned) < Version(latest) if pinned else Version(latest) not in SpecifierSet(item.specifier)
             )
         except (InvalidVersion, InvalidSpecifier):
             outdated = None
-    status = (
-        "unused" if not is_imported else ("unknown" if outdated is None else "outdated" if outdated else "ok")
-    )
+    status = "unused" if not is_imported else ("unknown" if outdated is None else "outdated" if outdated else "ok")
     return {
         "name": item.name, "specifier": item.specifier, "source": item.source, "group": item.group,
         "pinned": pinned is not None, "pinned_version": pinned, "imported": is_imported,

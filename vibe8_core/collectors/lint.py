@@ -63,9 +63,7 @@ def lint_paths(root: Path, paths: list[str], timeout: float, errors: list[str]) 
         return []
     if sum(len(path) + 1 for path in paths) > MAX_ARGS_CHARS and len(paths) > 1:
         half = len(paths) // 2
-        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(
-            root, paths[half:], timeout, errors
-        )
+        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(root, paths[half:], timeout, errors)
     try:
         return _run_ruff(root, paths, timeout)
     except RuffCrashed as exc:
@@ -73,9 +71,7 @@ def lint_paths(root: Path, paths: list[str], timeout: float, errors: list[str]) 
             errors.append(f"lint: {paths[0]}: ruff crashed on this file ({exc}); it is not linted.")
             return []
         half = len(paths) // 2
-        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(
-            root, paths[half:], timeout, errors
-        )
+        return lint_paths(root, paths[:half], timeout, errors) + lint_paths(root, paths[half:], timeout, errors)
 
 
 def _severity(code: str) -> str:

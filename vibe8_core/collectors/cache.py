@@ -1,0 +1,118 @@
+"""Per-file results cached by content hash, so re-analysing an unchanged tree skips the per-file phase.
+
+A file's key is the SHA-256 of its bytes together with everything else its per-file result depends
+on: the engine's own code (the source of the collectors package, so any change to it starts afresh),
+the Python version, the versions of radon, bandit and complexipy, and the largest file analysed.
+Results are stored as JSON under `EngineSettings.cache_dir` (written atomically), without the file's
+path, so the same content anywhere reuses them. A result that carries errors (a
+collector failed, the file ran out of time) is never cached. When the folder grows past
+`cache_max_mb`, the least recently used entries go; `cache_max_mb = 0` turns the cache off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from vibe8_core.config import EngineSettings
+
+log = logging.getLogger(__name__)
+CACHE_FORMAT = "vibe8-per-file-1"
+TOOLS = ("radon", "bandit", "complexipy")
+KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
+
+
+@cache
+def engine_fingerprint() -> str:
+    """SHA-256 of the collectors' source: per-file results are only reused by the code that made them."""
+    digest = hashlib.sha256()
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+class ResultCache:
+    """get/put of per-file results (FileRecord dicts) by content key; every failure is a cache miss."""
+
+    def __init__(self, settings: EngineSettings) -> None:
+        self.directory = Path(settings.cache_dir) / "per-file"
+        self.max_bytes = settings.cache_max_mb * 2**20
+        tools = ",".join(f"{tool}={version(tool)}" for tool in TOOLS)
+        parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
+        self._salt = "|".join(parts).encode()
+        self.written = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.max_bytes > 0
+
+    def key_for(self, path: Path) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return hashlib.sha256(self._salt + b"\0" + data).hexdigest()
+
+    def _entry(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str | None, path: str) -> dict[str, Any] | None:
+        """The cached result for `key`, named `path`; None when absent or unreadable."""
+        if not self.enabled or key is None:
+            return None
+        entry = self._entry(key)
+        try:
+            data = json.loads(entry.read_text(encoding="utf-8"))
+            os.utime(entry)  # least recently *used* goes first
+        except (OSError, ValueError):
+            return None
+        return {**data, "path": path, "errors": []}
+
+    def put(self, key: str | None, result: dict[str, Any]) -> None:
+        if not self.enabled or key is None or result["errors"]:
+            return
+        entry = self._entry(key)
+        stored = {name: value for name, value in result.items() if name not in ("path", "errors")}
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
+        except OSError as exc:
+            log.warning("per-file cache not written: %s", exc)
+            return
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                json.dump(stored, handle, separators=(",", ":"))
+            os.replace(temporary, entry)
+            self.written += 1
+        except OSError as exc:
+            log.warning("per-file cache not written: %s", exc)
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+    def evict(self) -> None:
+        """Delete the least recently used entries while the folder is larger than its limit."""
+        if not self.enabled or not self.written:
+            return
+        entries = []
+        for entry in self.directory.glob("*/*.json"):
+            with contextlib.suppress(OSError):
+                status = entry.stat()
+                entries.append((status.st_mtime, status.st_size, entry))
+        total = sum(size for _, size, _ in entries)
+        if total <= self.max_bytes:
+            return
+        for _, size, entry in sorted(entries):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+                total -= size
+            if total <= self.max_bytes * KEEP_FRACTION:
+                break

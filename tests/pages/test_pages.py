@@ -70,6 +70,15 @@ def test_empty_history_offers_the_demo(alice, open_page, page):
     assert at.button(key=next(b.key for b in at.button if b.key and b.key.endswith("_demo")))
 
 
+def test_the_first_page_greets_a_new_user_with_the_demo(alice, open_page, seed):
+    at = open_page(alice, "pages/analyze.py")
+    assert any("no analyses yet" in text for text in texts(at, "info"))
+    at.button(key="analyze_demo").click().run()
+    assert not at.exception
+    assert {"requests", "vibe8-store"} <= {job.project_name for job in seed.jobs(alice)}
+    assert not any("no analyses yet" in text for text in texts(at, "info"))
+
+
 def test_demo_button_queues_real_projects(alice, open_page, seed):
     at = open_page(alice, "pages/history.py")
     at.button(key="history_demo").click().run()

@@ -75,3 +75,20 @@ def test_the_deadline_leaves_unfinished_files() -> None:
         assert set(results) | set(unfinished) == {"a", "slow", "b", "c"}
     finally:
         pool.close(wait_for_workers=False)
+
+
+def always_die(path: str) -> str:
+    os.abort()
+
+
+@pytest.mark.slow
+def test_workers_that_cannot_run_at_all_fail_fast() -> None:
+    paths = [f"f{i}" for i in range(40)]
+    started = time.monotonic()
+    with WorkerPool(2) as pool:
+        results, failed, unfinished = run(pool, always_die, paths)
+    assert time.monotonic() - started < 20
+    assert results == {} and unfinished == []
+    reasons = dict(failed)
+    assert sorted(reasons) == sorted(paths)
+    assert list(reasons.values()).count("the worker process crashed on this file") == 3

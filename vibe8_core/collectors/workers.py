@@ -24,6 +24,8 @@ from vibe8_core.collectors.base import FileRecord
 from vibe8_core.collectors.files import read_source
 from vibe8_core.collectors.registry import PER_FILE_COLLECTORS
 
+MAX_CRASHES_IN_A_ROW = 3
+
 
 class FileTimeLimit(BaseException):
     """One file has used its time; a BaseException, so the tools' `except Exception` let it through."""
@@ -132,12 +134,13 @@ class WorkerPool:
         """on_result(path, function(path)) for every path, in workers.
 
         Returns the paths that failed with the reason (a crashed worker, an exception), and the paths
-        not done by `deadline`.
+        not done by `deadline`. When MAX_CRASHES_IN_A_ROW files alone each kill a fresh worker, the
+        workers themselves cannot run (not the files): the rest fail at once instead of one by one.
         """
         pending, suspects = deque(paths), deque[str]()
         failed: list[tuple[str, str]] = []
         in_flight: dict[Future[Any], str] = {}
-        isolating = False
+        isolating, crashes_in_a_row = False, 0
         executor = self._pool()
         while pending or suspects or in_flight:
             if suspects and not in_flight:  # retry the files lost with a broken pool, one at a time
@@ -151,6 +154,10 @@ class WorkerPool:
             if not done:
                 return failed, [*in_flight.values(), *suspects, *pending]
             lost = self._collect(done, in_flight, on_result, failed)
+            if len(lost) < len(done):  # a file came back (with a result or an exception): workers can run
+                crashes_in_a_row = 0
+            elif isolating:
+                crashes_in_a_row += 1
             if lost:
                 lost += in_flight.values()
                 in_flight.clear()
@@ -160,6 +167,9 @@ class WorkerPool:
                     failed += [(path, "the worker process crashed on this file") for path in lost]
                 else:
                     suspects.extend(lost)
+            if crashes_in_a_row >= MAX_CRASHES_IN_A_ROW:
+                failed += [(path, "not analysed: the worker processes keep crashing") for path in (*suspects, *pending)]
+                return failed, []
             if not in_flight:
                 isolating = False
         return failed, []

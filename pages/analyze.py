@@ -23,8 +23,13 @@ st.title("Analyze code")
 st.caption("Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background.")
 if notice := st.session_state.pop("vibe8_notice", None):
     st.success(notice)
-elif loaders.runs_for(user.id).empty and not loaders.user_jobs(user.id, limit=1):
-    widgets.demo_offer(user.id, key="analyze_demo")  # a new user's first page greets them with the demo
+else:
+    try:
+        new_user = loaders.runs_for(user.id).empty and not loaders.user_jobs(user.id, limit=1)
+    except DBAPIError:
+        new_user = False  # the job list below reports the hiccup
+    if new_user:
+        widgets.demo_offer(user.id, key="analyze_demo")  # a new user's first page greets them with the demo
 
 
 def authorship_inputs(prefix: str) -> Authorship:

@@ -28,9 +28,11 @@ def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
     return fig
 
 
-def _whole_numbers(update_axis: Callable[..., object]) -> None:
-    """Counts never show as 0.5 findings."""
-    update_axis(tickformat=",d", rangemode="tozero", minallowed=0)
+def _whole_numbers(update_axis: Callable[..., object], largest: float) -> None:
+    """Counts never show as 0.5 findings: one tick per unit while the counts are small (an integer
+    format alone would label ticks at 0.2 steps as 0, 0, 0, 1, 1), plotly's own steps above that."""
+    step = {"dtick": 1} if largest <= 10 else {}
+    update_axis(tickformat=",d", rangemode="tozero", minallowed=0, **step)
 
 
 def cc_rank_distribution(blocks: pd.DataFrame) -> go.Figure:
@@ -42,11 +44,12 @@ def cc_rank_distribution(blocks: pd.DataFrame) -> go.Figure:
 
 
 def mi_histogram(files: pd.DataFrame) -> go.Figure:
-    fig = px.histogram(files.dropna(subset=["mi"]), x="mi", nbins=20, range_x=[0, 100])
-    fig.update_traces(marker_color="#4f46e5")
+    values = files["mi"].dropna()
+    fig = px.histogram(values.to_frame(), x="mi", nbins=20, range_x=[0, 100])
+    fig.update_traces(marker_color="#4f46e5", xbins={"start": 0, "end": 100, "size": 5})
     fig.add_vline(x=20, line_dash="dot", line_color="#dc2626", annotation_text="hard to maintain")
     fig.update_layout(xaxis_title="maintainability index per file", yaxis_title="files")
-    _whole_numbers(fig.update_yaxes)
+    _whole_numbers(fig.update_yaxes, np.histogram(values, bins=20, range=(0, 100))[0].max(initial=0))
     return _tidy(fig)
 
 
@@ -63,7 +66,7 @@ def security_by_test(findings: pd.DataFrame) -> go.Figure:
         category_orders={"severity": list(SEVERITY_ORDER)},
     )
     fig.update_layout(yaxis={"categoryorder": "total ascending", "title": "bandit test"})
-    _whole_numbers(fig.update_xaxes)
+    _whole_numbers(fig.update_xaxes, counts.groupby("code")["findings"].sum().max() if len(counts) else 0)
     return _tidy(fig, height=max(260, 28 * counts["code"].nunique() + 80))
 
 
@@ -81,7 +84,7 @@ def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
         )
     )
     fig.update_layout(xaxis_title="findings", yaxis_title="ruff rule")
-    _whole_numbers(fig.update_xaxes)
+    _whole_numbers(fig.update_xaxes, counts.max() if len(counts) else 0)
     return _tidy(fig, height=max(260, 26 * len(counts) + 80))
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -26,8 +27,13 @@ from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding, line_text
 from vibe8_core.scoring import file_severity, grade_for_severity
 
+log = logging.getLogger(__name__)
 FILE_TREE_VERSION = 1
 MAX_NAMED_FILES = 20  # an error about many files names this many
+# Project steps whose result depends only on the analysed files' paths and bytes (and the engine's code and
+# tools, which the cache keys carry): on an unchanged tree they are read back, not recomputed. deps asks the
+# package index and reads declaration files, churn reads git: both always run.
+TREE_CACHED_STEPS = frozenset({"lint", "dead_code", "dupes"})
 
 
 @dataclass(frozen=True)
@@ -76,13 +82,23 @@ def analyze_folder(
     if not paths:
         raise NoPythonFilesError("The folder holds no Python files to analyse.")
     errors: list[str] = []
+    started = time.perf_counter()
+    cache = ResultCache(settings)
+    keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
     with WorkerPool(settings.workers) as pool:
-        records = _per_file_phase(pool, root, paths, settings, report, errors)
-        results = _project_phase(pool, root, records, settings, churn, report)
+        records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
+        log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
+        tree_keys = [(path, keys.get(path)) for path in paths] if complete else [("", None)]
+        results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys)
+    cache.evict()
     for collector in COLLECTORS:
         errors.extend(results[collector.name].errors)
     metrics = {collector.name: results[collector.name].metrics for collector in COLLECTORS}
+    tree_started = time.perf_counter()
     file_tree = build_file_tree(root, records, list(results.values()))
+    log.debug(
+        "file tree in %.2f s; analysis in %.2f s", time.perf_counter() - tree_started, time.perf_counter() - started
+    )
     report(Progress("done", len(paths), len(paths)))
     return AnalysisResult(metrics, file_tree, errors)
 
@@ -99,10 +115,11 @@ def _per_file_phase(
     settings: EngineSettings,
     report: ProgressCallback,
     errors: list[str],
-) -> list[FileRecord]:
+    cache: ResultCache,
+    keys: dict[str, str | None],
+) -> tuple[list[FileRecord], bool]:
+    """Every file's record (from the cache or a worker), and whether all of them were measured cleanly."""
     records: dict[str, FileRecord] = {}
-    cache = ResultCache(settings)
-    keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
     for path in paths:
         cached = cache.get(keys.get(path), path)
         if cached is not None:
@@ -120,7 +137,6 @@ def _per_file_phase(
     deadline = time.monotonic() + settings.collector_timeout_s
     to_analyse = [path for path in paths if path not in records]
     failed, unfinished = pool.map_files(task, to_analyse, deadline, on_result) if to_analyse else ([], [])
-    cache.evict()
     for path, reason in failed:
         records[path] = FileRecord(path, reason, {})
     if unfinished:
@@ -134,7 +150,8 @@ def _per_file_phase(
         if record.parse_error:
             errors.append(f"{record.path}: {record.parse_error}.")
         errors.extend(record.errors)
-    return ordered
+    complete = not failed and not unfinished and not any(record.errors for record in ordered)
+    return ordered, complete
 
 
 def _project_phase(
@@ -144,6 +161,8 @@ def _project_phase(
     settings: EngineSettings,
     churn: bool,
     report: ProgressCallback,
+    cache: ResultCache,
+    tree_keys: list[tuple[str, str | None]],
 ) -> dict[str, CollectorResult]:
     deadline = time.monotonic() + settings.collector_timeout_s
 
@@ -154,7 +173,10 @@ def _project_phase(
     results: dict[str, CollectorResult] = {}
     threads = ThreadPoolExecutor(max_workers=len(COLLECTORS), thread_name_prefix="vibe8-collector")
     try:
-        futures = {collector.name: threads.submit(collector.collect, project) for collector in COLLECTORS}
+        futures = {
+            collector.name: threads.submit(_timed_collect, collector, project, cache, tree_keys)
+            for collector in COLLECTORS
+        }
         for collector in COLLECTORS:
             try:
                 results[collector.name] = futures[collector.name].result(timeout=max(0.0, deadline - time.monotonic()))
@@ -166,6 +188,32 @@ def _project_phase(
     finally:
         threads.shutdown(wait=False, cancel_futures=True)
     return results
+
+
+def _timed_collect(
+    collector: Collector, project: ProjectContext, cache: ResultCache, tree_keys: list[tuple[str, str | None]]
+) -> CollectorResult:
+    """collector.collect(project), or its cached result when the step depends only on unchanged files."""
+    started = time.perf_counter()
+    key = cache.tree_key(collector.name, tree_keys) if collector.name in TREE_CACHED_STEPS else None
+    stored = cache.read(key, project=True)
+    if stored is not None:
+        log.debug("project step of %s: from the cache", collector.name)
+        return _result_from_dict(stored)
+    result = collector.collect(project)
+    cache.write(key, _result_to_dict(result), project=True)
+    log.debug("project step of %s: %.2f s", collector.name, time.perf_counter() - started)
+    return result
+
+
+def _result_to_dict(result: CollectorResult) -> dict[str, Any]:
+    findings = {path: [finding.to_dict() for finding in found] for path, found in result.findings.items()}
+    return {"metrics": result.metrics, "files": result.files, "findings": findings, "errors": result.errors}
+
+
+def _result_from_dict(data: dict[str, Any]) -> CollectorResult:
+    findings = {path: [Finding.from_dict(item) for item in found] for path, found in data["findings"].items()}
+    return CollectorResult(data["metrics"], data["files"], findings, list(data["errors"]))
 
 
 def _failed(collector: Collector, why: str) -> CollectorResult:

@@ -7,6 +7,10 @@ Results are stored as JSON under `EngineSettings.cache_dir` (written atomically)
 path, so the same content anywhere reuses them. A result that carries errors (a
 collector failed, the file ran out of time) is never cached. When the folder grows past
 `cache_max_mb`, the least recently used entries go; `cache_max_mb = 0` turns the cache off.
+
+The project steps whose result depends only on the analysed files (their paths and bytes) are cached
+the same way under a tree key: the hash of every (path, content key) pair and the collector's name. An
+unchanged tree then costs no ruff, vulture or duplicate matching at all.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from vibe8_core.config import EngineSettings
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = "vibe8-per-file-1"
-TOOLS = ("radon", "bandit", "complexipy")
+TOOLS = ("radon", "bandit", "complexipy", "ruff", "vulture")
 KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
 
 
@@ -45,6 +49,7 @@ class ResultCache:
 
     def __init__(self, settings: EngineSettings) -> None:
         self.directory = Path(settings.cache_dir) / "per-file"
+        self.project_directory = Path(settings.cache_dir) / "project"
         self.max_bytes = settings.cache_max_mb * 2**20
         tools = ",".join(f"{tool}={version(tool)}" for tool in TOOLS)
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
@@ -62,26 +67,45 @@ class ResultCache:
             return None
         return hashlib.sha256(self._salt + b"\0" + data).hexdigest()
 
-    def _entry(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+    def tree_key(self, name: str, keys: list[tuple[str, str | None]]) -> str | None:
+        """The key of project step `name` over files [(path, content key)]; None if a file has no key."""
+        if not self.enabled or any(key is None for _, key in keys):
+            return None
+        digest = hashlib.sha256(self._salt + b"\0project\0" + name.encode())
+        for path, key in keys:
+            digest.update(b"\0" + path.encode("utf-8", "surrogatepass") + b"\0" + str(key).encode())
+        return digest.hexdigest()
 
-    def get(self, key: str | None, path: str) -> dict[str, Any] | None:
-        """The cached result for `key`, named `path`; None when absent or unreadable."""
+    def _entry(self, key: str, project: bool = False) -> Path:
+        return (self.project_directory if project else self.directory) / key[:2] / f"{key}.json"
+
+    def read(self, key: str | None, project: bool = False) -> dict[str, Any] | None:
+        """The stored dict for `key` (a per-file or a project key); None when absent or unreadable."""
         if not self.enabled or key is None:
             return None
-        entry = self._entry(key)
+        entry = self._entry(key, project)
         try:
             data = json.loads(entry.read_text(encoding="utf-8"))
             os.utime(entry)  # least recently *used* goes first
         except (OSError, ValueError):
             return None
-        return {**data, "path": path, "errors": []}
+        return data if isinstance(data, dict) else None
+
+    def get(self, key: str | None, path: str) -> dict[str, Any] | None:
+        """The cached per-file result for `key`, named `path`; None when absent or unreadable."""
+        data = self.read(key)
+        return None if data is None else {**data, "path": path, "errors": []}
 
     def put(self, key: str | None, result: dict[str, Any]) -> None:
-        if not self.enabled or key is None or result["errors"]:
+        if result["errors"]:
             return
-        entry = self._entry(key)
-        stored = {name: value for name, value in result.items() if name not in ("path", "errors")}
+        self.write(key, {name: value for name, value in result.items() if name not in ("path", "errors")})
+
+    def write(self, key: str | None, stored: dict[str, Any], project: bool = False) -> None:
+        """Store `stored` under `key` atomically; a failure is logged, never raised."""
+        if not self.enabled or key is None:
+            return
+        entry = self._entry(key, project)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
             descriptor, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
@@ -103,7 +127,7 @@ class ResultCache:
         if not self.enabled or not self.written:
             return
         entries = []
-        for entry in self.directory.glob("*/*.json"):
+        for entry in [*self.directory.glob("*/*.json"), *self.project_directory.glob("*/*.json")]:
             with contextlib.suppress(OSError):
                 status = entry.stat()
                 entries.append((status.st_mtime, status.st_size, entry))

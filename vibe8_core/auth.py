@@ -348,6 +348,4 @@ def _is_local_part(local: str) -> bool:
 
 def _is_domain(domain: str) -> bool:
     labels = domain.split(".")
-    return 0 < len(domain) <= 253 and all(
-        len(label) <= 63 and _DOMAIN_LABEL_RE.fullmatch(label) for label in labels
-    )
+    return 0 < len(domain) <= 253 and all(len(label) <= 63 and _DOMAIN_LABEL_RE.fullmatch(label) for label in labels)

@@ -162,9 +162,7 @@ def cmd_jobs(args: argparse.Namespace, ctx: CliContext) -> int:
     for job in jobs:
         progress = job.progress
         step = progress.get("step", "")
-        files = (
-            f" {progress['files_done']}/{progress['files_total']} files" if "files_total" in progress else ""
-        )
+        files = f" {progress['files_done']}/{progress['files_total']} files" if "files_total" in progress else ""
         line = f"{job.job_id}  {job.status:<9}  {job.source_label or ''}  [{step}{files}]"
         if job.error_message:
             line += f"  error: {job.error_message}"
@@ -185,12 +183,8 @@ def cmd_runs(args: argparse.Namespace, ctx: CliContext) -> int:
     if not runs:
         print("No runs.")
     for run in runs:
-        author = (
-            run.author_type + (f"/{run.author_model}" if run.author_model else "") if run.author_type else "?"
-        )
-        print(
-            f"{run.run_id}  {run.created_at:%Y-%m-%d %H:%M}  {run.project_name or '-'}  {author}  {run.source_label}"
-        )
+        author = run.author_type + (f"/{run.author_model}" if run.author_model else "") if run.author_type else "?"
+        print(f"{run.run_id}  {run.created_at:%Y-%m-%d %H:%M}  {run.project_name or '-'}  {author}  {run.source_label}")
     return 0
 
 
@@ -211,9 +205,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
     if args.json:
         _dump(run.to_dict())
     else:
-        print(
-            f"Run {run.run_id} of {run.project_name or '-'} ({run.source_label}), {run.created_at:%Y-%m-%d %H:%M}"
-        )
+        print(f"Run {run.run_id} of {run.project_name or '-'} ({run.source_label}), {run.created_at:%Y-%m-%d %H:%M}")
         _dump(run.metrics)
         for error in run.errors:
             print(f"error: {error}")
@@ -302,9 +294,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if args.command == "submit" and args.github and not args.branch:
         _parser().error("--github needs --branch")
-    logging.basicConfig(
-        level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     ctx: CliContext | None = None
     try:
         ctx = CliContext(load_settings())

@@ -118,22 +118,16 @@ def test_a_malformed_allowlist_refuses_instead_of_admitting(allowlist: Any) -> N
 @pytest.mark.parametrize(
     ("claims", "allowlist", "result"),
     [
-        pytest.param(
-            {"email": "Dev@Example.com", "email_verified": True}, [], "dev@example.com", id="anyone"
-        ),
+        pytest.param({"email": "Dev@Example.com", "email_verified": True}, [], "dev@example.com", id="anyone"),
         pytest.param(
             {"email": "Dev@Example.com", "email_verified": True},
             ["@example.com"],
             "dev@example.com",
             id="domain",
         ),
-        pytest.param(
-            {"email": "dev@example.com", "email_verified": False}, [], "not been verified", id="unverified"
-        ),
+        pytest.param({"email": "dev@example.com", "email_verified": False}, [], "not been verified", id="unverified"),
         pytest.param({"email": "dev@example.com"}, [], "not been verified", id="email-verified-missing"),
-        pytest.param(
-            {"email": "dev@example.com", "email_verified": "true"}, [], "not been verified", id="string"
-        ),
+        pytest.param({"email": "dev@example.com", "email_verified": "true"}, [], "not been verified", id="string"),
         pytest.param({"email": "dev@example.com", "email_verified": 1}, [], "not been verified", id="one"),
         pytest.param(
             {"email": "dev@evilexample.com", "email_verified": True},
@@ -142,9 +136,7 @@ def test_a_malformed_allowlist_refuses_instead_of_admitting(allowlist: Any) -> N
             id="lookalike",
         ),
         pytest.param({"email_verified": True}, [], "no email", id="no-email"),
-        pytest.param(
-            {"email": "two@a.com,b@c.com", "email_verified": True}, [], "valid single", id="two-emails"
-        ),
+        pytest.param({"email": "two@a.com,b@c.com", "email_verified": True}, [], "valid single", id="two-emails"),
     ],
 )
 def test_check_claims_allowed(claims: dict[str, Any], allowlist: list[str], result: str) -> None:

@@ -94,9 +94,7 @@ REFUSED_TOKENS: list[Any] = [
         "RS256",
         id="alg-none",
     ),
-    pytest.param(
-        lambda t: t.raw({"alg": "None", "kid": "primary"}, lambda _: b""), "RS256", id="alg-None-capitalised"
-    ),
+    pytest.param(lambda t: t.raw({"alg": "None", "kid": "primary"}, lambda _: b""), "RS256", id="alg-None-capitalised"),
     pytest.param(
         lambda t: t.raw(
             {"alg": "HS256", "typ": "JWT", "kid": "primary"},
@@ -110,9 +108,7 @@ REFUSED_TOKENS: list[Any] = [
         "RS256",
         id="rs512-by-the-right-key",
     ),
-    pytest.param(
-        lambda t: t.raw({"kid": "primary"}, rs_sign(t, "tenant", hashes.SHA256())), "RS256", id="no-alg"
-    ),
+    pytest.param(lambda t: t.raw({"kid": "primary"}, rs_sign(t, "tenant", hashes.SHA256())), "RS256", id="no-alg"),
     pytest.param(
         lambda t: t.raw({"alg": "RS256", "kid": "primary"}, rs_sign(t, "attacker", hashes.SHA256())),
         "signature",
@@ -239,9 +235,7 @@ def test_concurrent_first_sign_ins_fetch_the_keys_once(tokens: TokenFactory, jwk
         pytest.param(200, b"<html>not json</html>", "not valid JSON", id="not-json"),
         pytest.param(200, b"[]", "no key list", id="json-list"),
         pytest.param(200, b'{"keys": []}', "no usable RS256 key", id="empty-key-list"),
-        pytest.param(
-            200, b'{"keys": [{"kty": "oct", "kid": "primary", "k": "c2VjcmV0"}]}', "no usable", id="hmac-key"
-        ),
+        pytest.param(200, b'{"keys": [{"kty": "oct", "kid": "primary", "k": "c2VjcmV0"}]}', "no usable", id="hmac-key"),
         pytest.param(
             200,
             b'{"keys": [{"kty": "RSA", "kid": "primary", "n": "!", "e": "AQAB"}]}',
@@ -265,9 +259,7 @@ def test_a_failed_fetch_is_not_cached(tokens: TokenFactory, jwks: JwksServer) ->
     assert jwks.request_count == 2
 
 
-def test_an_unreachable_jwks_url_is_refused(
-    tokens: TokenFactory, jwks: JwksServer, unused_local_url: str
-) -> None:
+def test_an_unreachable_jwks_url_is_refused(tokens: TokenFactory, jwks: JwksServer, unused_local_url: str) -> None:
     with pytest.raises(AuthError, match="could not be fetched"):
         verify_id_token(tokens.signed(), domain=DOMAIN, client_id=CLIENT_ID, jwks_url=unused_local_url)
 
@@ -282,9 +274,7 @@ def test_a_slow_jwks_endpoint_times_out(
     assert time.monotonic() - started < 1.0
 
 
-@pytest.mark.parametrize(
-    "jwks_url", ["file:///etc/passwd", "ftp://tenant.example.com/jwks.json", "not a url"], ids=str
-)
+@pytest.mark.parametrize("jwks_url", ["file:///etc/passwd", "ftp://tenant.example.com/jwks.json", "not a url"], ids=str)
 def test_only_http_jwks_urls_are_fetched(tokens: TokenFactory, jwks_url: str) -> None:
     auth.clear_jwks_cache()
     with pytest.raises(AuthError, match="http"):

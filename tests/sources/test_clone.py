@@ -33,9 +33,7 @@ def remote_branches(repo: Path) -> set[str]:
     return set(names) - {"origin/HEAD", "origin"}
 
 
-def test_clone_of_main_records_head_and_honours_depth(
-    github_settings: SourceSettings, remotes: Remotes
-) -> None:
+def test_clone_of_main_records_head_and_honours_depth(github_settings: SourceSettings, remotes: Remotes) -> None:
     steps: list[str] = []
     with prepared_source("github", github_job("demo.git", "main"), github_settings, steps.append) as source:
         assert source.commit_sha == remotes.main_shas[-1]
@@ -99,9 +97,7 @@ def test_clone_larger_than_the_limit_is_refused(github_settings: SourceSettings)
         pytest.fail("unreachable")
 
 
-def test_timeout_kills_the_whole_process_group(
-    source_settings: SourceSettings, stalled_server: StalledServer
-) -> None:
+def test_timeout_kills_the_whole_process_group(source_settings: SourceSettings, stalled_server: StalledServer) -> None:
     settings = replace(source_settings, git_extra_config=(stalled_server.rewrite,), git_clone_timeout_s=0.5)
     started = time.monotonic()
     with (
@@ -119,21 +115,15 @@ def test_file_protocol_stays_forbidden_without_the_environment_gate(
     tmp_path: Path, github_settings: SourceSettings
 ) -> None:
     """Even with protocol.file.allow=always on the command line, the default environment refuses file://."""
-    command, protocols = clone_command(
-        "https://github.com/octo/demo", "main", tmp_path / "repo", github_settings
-    )
+    command, protocols = clone_command("https://github.com/octo/demo", "main", tmp_path / "repo", github_settings)
     assert protocols == ("file",)
-    result = subprocess.run(
-        command, cwd=tmp_path, env=isolated_git_env(tmp_path), capture_output=True, text=True
-    )
+    result = subprocess.run(command, cwd=tmp_path, env=isolated_git_env(tmp_path), capture_output=True, text=True)
     assert result.returncode != 0
     assert "transport 'file' not allowed" in result.stderr
     assert not (tmp_path / "repo").exists()
 
 
-def test_size_cap_stops_a_clone_in_flight(
-    source_settings: SourceSettings, stalled_server: StalledServer
-) -> None:
+def test_size_cap_stops_a_clone_in_flight(source_settings: SourceSettings, stalled_server: StalledServer) -> None:
     """git writes .git/ before it reaches the stalled server; a cap below that size must stop it there."""
     settings = replace(
         source_settings,

@@ -162,9 +162,7 @@ def test_local_rewrite_enables_the_file_protocol() -> None:
     assert isolated_git_env("/tmp", protocols)["GIT_ALLOW_PROTOCOL"] == "https:file"
 
 
-def test_git_runs_with_an_environment_built_from_scratch(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
+def test_git_runs_with_an_environment_built_from_scratch(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'core.fsmonitor'='touch /tmp/pwned'")
     monkeypatch.setenv("GIT_SSH_COMMAND", "touch /tmp/pwned")
     monkeypatch.setenv("GIT_DIR", "/somewhere/else")

@@ -46,9 +46,7 @@ def test_every_limit_has_its_variable() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    "name", ["VIBE8_UPLOAD_MAX_MB", "VIBE8_ARCHIVE_MAX_ENTRIES", "VIBE8_GIT_CLONE_DEPTH"]
-)
+@pytest.mark.parametrize("name", ["VIBE8_UPLOAD_MAX_MB", "VIBE8_ARCHIVE_MAX_ENTRIES", "VIBE8_GIT_CLONE_DEPTH"])
 def test_limits_below_one_are_refused(name: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_settings({name: "0"})

@@ -188,9 +188,7 @@ class JobRunner:
                 return
 
     # -- endings --------------------------------------------------------------------------------
-    def _complete(
-        self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None
-    ) -> None:
+    def _complete(self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None) -> None:
         meta = job.source_metadata
         github = job.source_kind == "github"
         new = NewRun(

@@ -86,9 +86,7 @@ class UnpackBudget:
             raise SourceError(f"The archive unpacks to more than {megabytes(limit)}, the limit.")
         ratio = self.settings.max_compression_ratio
         if self.unpacked_bytes > RATIO_FLOOR_BYTES and self.unpacked_bytes > ratio * self.compressed_bytes:
-            raise SourceError(
-                f"The archive expands more than {ratio} times its size, the compression ratio limit."
-            )
+            raise SourceError(f"The archive expands more than {ratio} times its size, the compression ratio limit.")
 
 
 class CountingReader:

@@ -65,9 +65,7 @@ def _watch(process: subprocess.Popen[bytes], dest: Path, settings: SourceSetting
     while process.poll() is None:
         now = time.monotonic()
         if now - started > settings.git_clone_timeout_s:
-            raise SourceError(
-                f"Cloning took longer than {settings.git_clone_timeout_s:g} seconds, the time limit."
-            )
+            raise SourceError(f"Cloning took longer than {settings.git_clone_timeout_s:g} seconds, the time limit.")
         if now >= next_size_check:
             _refuse_if_too_large(dest, settings)
             next_size_check = now + SIZE_CHECK_INTERVAL_S
@@ -76,9 +74,7 @@ def _watch(process: subprocess.Popen[bytes], dest: Path, settings: SourceSetting
 
 def _refuse_if_too_large(dest: Path, settings: SourceSettings) -> None:
     if tree_size(dest) > settings.git_clone_max_bytes:
-        raise SourceError(
-            f"The repository is larger than {megabytes(settings.git_clone_max_bytes)}, the limit."
-        )
+        raise SourceError(f"The repository is larger than {megabytes(settings.git_clone_max_bytes)}, the limit.")
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -85,18 +85,14 @@ def url_rewrites(settings: SourceSettings) -> tuple[list[str], tuple[str, ...]]:
     for item in settings.git_extra_config:
         key, separator, value = item.partition("=")
         base = key[len("url.") : -len(_INSTEAD_OF)]
-        if not (
-            separator and value and key.startswith("url.") and key.lower().endswith(_INSTEAD_OF) and base
-        ):
+        if not (separator and value and key.startswith("url.") and key.lower().endswith(_INSTEAD_OF) and base):
             raise SourceError(
                 f"The server setting git_extra_config {shown(item)} is not an url.<base>.insteadOf rewrite."
             )
         if base.startswith("file://") or base.startswith("/"):
             protocols.add("file")
         elif not base.startswith("https://"):
-            raise SourceError(
-                f"The server setting git_extra_config {shown(item)} rewrites to neither https nor file."
-            )
+            raise SourceError(f"The server setting git_extra_config {shown(item)} rewrites to neither https nor file.")
         options.append(item)
     return options, tuple(sorted(protocols))
 

@@ -56,9 +56,7 @@ def _owner_and_repo(path: str) -> tuple[str, str]:
         raise SourceError("Repository URLs must have exactly the form https://github.com/OWNER/REPO.")
     owner, repo = segments[1], segments[2].removesuffix(".git")
     if not _OWNER.fullmatch(owner) or owner.endswith("-") or "--" in owner:
-        raise SourceError(
-            f"The repository owner {shown(owner)} is not a valid GitHub user or organisation name."
-        )
+        raise SourceError(f"The repository owner {shown(owner)} is not a valid GitHub user or organisation name.")
     if not _REPO.fullmatch(repo) or repo in (".", "..") or repo.startswith("-"):
         raise SourceError(f"The repository name {shown(repo)} is not a valid GitHub repository name.")
     return owner, repo

@@ -47,9 +47,7 @@ def upload_kind(filename: str) -> UploadKind:
     for suffix, kind in _SUFFIXES:
         if lowered.endswith(suffix) and len(lowered) > len(suffix):
             return kind
-    raise SourceError(
-        f"The upload {shown(filename)} is not a .py file, a .zip archive or a .tar.gz/.tgz archive."
-    )
+    raise SourceError(f"The upload {shown(filename)} is not a .py file, a .zip archive or a .tar.gz/.tgz archive.")
 
 
 def validate_upload(filename: str, data: bytes, settings: SourceSettings) -> None:

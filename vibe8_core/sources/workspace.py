@@ -93,9 +93,7 @@ def prepared_source(
         code.mkdir(mode=0o700)
         if source_kind == "upload":
             report("extracting")
-            yield PreparedSource(
-                path=unpack_upload(metadata, code, settings), commit_sha=None, is_git_checkout=False
-            )
+            yield PreparedSource(path=unpack_upload(metadata, code, settings), commit_sha=None, is_git_checkout=False)
         elif source_kind == "github":
             url = normalize_github_url(_text(metadata, "git_repo_url"), settings)
             branch = _text(metadata, "git_branch")  # empty: the repository's default branch

@@ -115,9 +115,7 @@ class JobRepository:
     # -- the queue ------------------------------------------------------------------------------
     def claim_next(self, worker_id: str) -> ClaimedJob | None:
         """Atomically move the oldest pending job to running for `worker_id`."""
-        oldest = (
-            select(Job.job_id).where(Job.status == "pending").order_by(Job.created_at, Job.job_id).limit(1)
-        )
+        oldest = select(Job.job_id).where(Job.status == "pending").order_by(Job.created_at, Job.job_id).limit(1)
         if self.session.get_bind().dialect.name == "postgresql":
             oldest = oldest.with_for_update(skip_locked=True)
         stmt = (
@@ -168,9 +166,7 @@ class JobRepository:
     def mark_completed(self, job_id: str, worker_id: str, run_id: uuid.UUID) -> bool:
         """Completed with its run, in the caller's transaction; False for a stale worker."""
         progress = {"step": "done"}
-        return self._finish(
-            job_id, worker_id, {"status": "completed", "result_run_id": run_id, "progress": progress}
-        )
+        return self._finish(job_id, worker_id, {"status": "completed", "result_run_id": run_id, "progress": progress})
 
     def mark_failed(self, job_id: str, worker_id: str, message: str) -> bool:
         values = {"status": "failed", "error_message": message[:2000], "progress": {"step": "failed"}}

@@ -104,17 +104,13 @@ class User(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     email: Mapped[str] = mapped_column(String, nullable=False, unique=True, index=True)
     auth0_sub: Mapped[str | None] = mapped_column(String, nullable=True, unique=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, nullable=False, server_default=func.now(), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now(), default=utcnow)
     last_login: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     analysis_runs: Mapped[list[AnalysisRun]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
-    jobs: Mapped[list[Job]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
-    )
+    jobs: Mapped[list[Job]] = relationship(back_populates="user", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class AnalysisRun(Base):
@@ -164,9 +160,7 @@ class Job(Base):
         Uuid, ForeignKey("analysis_runs.run_id", ondelete="SET NULL"), nullable=True
     )
     error_message: Mapped[str | None] = mapped_column(String)
-    created_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, nullable=False, server_default=func.now(), default=utcnow
-    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, server_default=func.now(), default=utcnow, onupdate=utcnow
     )

@@ -158,9 +158,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             collector_timeout_s=_float(env, "VIBE8_COLLECTOR_TIMEOUT", eng_default.collector_timeout_s, 1.0),
             cache_dir=Path(env.get("VIBE8_CACHE_DIR", "").strip() or eng_default.cache_dir),
             cache_max_mb=_int(env, "VIBE8_CACHE_MAX_MB", eng_default.cache_max_mb),
-            package_index_url=(
-                env.get("VIBE8_PACKAGE_INDEX_URL", "").strip() or eng_default.package_index_url
-            ),
+            package_index_url=(env.get("VIBE8_PACKAGE_INDEX_URL", "").strip() or eng_default.package_index_url),
             package_index_timeout_s=_float(
                 env, "VIBE8_PACKAGE_INDEX_TIMEOUT", eng_default.package_index_timeout_s, 0.1
             ),
@@ -170,32 +168,25 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         sources=SourceSettings(
             upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,
-            uncompressed_max_bytes=_int(
-                env, "VIBE8_UNCOMPRESSED_MAX_MB", src_default.uncompressed_max_bytes >> 20, 1
-            )
+            uncompressed_max_bytes=_int(env, "VIBE8_UNCOMPRESSED_MAX_MB", src_default.uncompressed_max_bytes >> 20, 1)
             << 20,
             max_entries=_int(env, "VIBE8_ARCHIVE_MAX_ENTRIES", src_default.max_entries, 1),
             max_compression_ratio=_int(env, "VIBE8_ARCHIVE_MAX_RATIO", src_default.max_compression_ratio, 1),
             git_allowed_hosts=_list(env, "VIBE8_GIT_ALLOWED_HOSTS", src_default.git_allowed_hosts),
             git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 1),
             git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
-            git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1)
-            << 20,
+            git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1) << 20,
             workspace_dir=Path(raw_dir) if (raw_dir := env.get("VIBE8_WORKSPACE_DIR", "").strip()) else None,
         ),
         jobs=JobSettings(
             embedded_worker=_bool(env, "VIBE8_EMBEDDED_WORKER", job_default.embedded_worker),
             worker_threads=_int(env, "VIBE8_WORKER_THREADS", job_default.worker_threads, 1),
             poll_interval_s=_float(env, "VIBE8_POLL_INTERVAL", job_default.poll_interval_s, 0.01),
-            heartbeat_interval_s=_float(
-                env, "VIBE8_HEARTBEAT_INTERVAL", job_default.heartbeat_interval_s, 0.01
-            ),
+            heartbeat_interval_s=_float(env, "VIBE8_HEARTBEAT_INTERVAL", job_default.heartbeat_interval_s, 0.01),
             heartbeat_timeout_s=_float(env, "VIBE8_HEARTBEAT_TIMEOUT", job_default.heartbeat_timeout_s, 0.05),
             max_attempts=_int(env, "VIBE8_JOB_MAX_ATTEMPTS", job_default.max_attempts, 1),
             job_time_limit_s=_float(env, "VIBE8_JOB_TIME_LIMIT", job_default.job_time_limit_s, 1.0),
-            finished_job_max_age_s=_float(
-                env, "VIBE8_FINISHED_JOB_MAX_AGE", job_default.finished_job_max_age_s, 0.0
-            ),
+            finished_job_max_age_s=_float(env, "VIBE8_FINISHED_JOB_MAX_AGE", job_default.finished_job_max_age_s, 0.0),
         ),
         auth=AuthSettings(
             auth0_domain=env.get("AUTH0_DOMAIN", "").strip(),

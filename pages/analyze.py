@@ -25,7 +25,7 @@ if notice := st.session_state.pop("vibe8_notice", None):
     st.success(notice)
 else:
     try:
-        new_user = loaders.runs_for(user.id).empty and not loaders.user_jobs(user.id, limit=1)
+        new_user = loaders.history_stamp(user.id).count == 0 and not loaders.user_jobs(user.id, limit=1)
     except DBAPIError:
         new_user = False  # the job list below reports the hiccup
     if new_user:

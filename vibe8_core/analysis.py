@@ -134,6 +134,7 @@ def _per_file_phase(
         analyse_file, str(root), timeout_s=settings.file_timeout_s, max_bytes=settings.max_file_mb * 2**20
     )
     report(Progress("per-file metrics", len(records), len(paths)))
+    log.debug("per-file phase: %d of %d files from the cache", len(records), len(paths))
     deadline = time.monotonic() + settings.collector_timeout_s
     to_analyse = [path for path in paths if path not in records]
     failed, unfinished = pool.map_files(task, to_analyse, deadline, on_result) if to_analyse else ([], [])

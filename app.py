@@ -34,6 +34,7 @@ def main() -> None:
         st.error(str(exc))
         st.stop()
 
+    resources.warm_imports()
     resources.ensure_runner(settings)
     pages, by_name = {}, {}
     for section, entries in SECTIONS.items():

@@ -6,7 +6,9 @@ never cached, so the next rerun tries again (after `python -m vibe8_core migrate
 
 from __future__ import annotations
 
+import importlib
 import logging
+import threading
 from typing import Any
 
 import streamlit as st
@@ -62,6 +64,24 @@ def _runner(url: str, threads: int) -> Any:
     runner.start()
     log.info("embedded job runner started with %d thread(s)", threads)
     return runner
+
+
+# Modules that take a second or more to import (scipy.stats alone ~1.3 s on this machine); loading them
+# once per process in the background means no visitor's first page pays for it.
+SLOW_IMPORTS = ("scipy.stats", "plotly.express", "vibe8_core.dashboard.stats")
+
+
+@st.cache_resource(show_spinner=False)
+def warm_imports() -> threading.Thread:
+    """Import the slow modules in a background thread, once per process."""
+
+    def _load() -> None:
+        for name in SLOW_IMPORTS:
+            importlib.import_module(name)
+
+    thread = threading.Thread(target=_load, name="vibe8-warm-imports", daemon=True)
+    thread.start()
+    return thread
 
 
 def ensure_runner(current: Settings) -> bool:

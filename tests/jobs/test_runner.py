@@ -113,6 +113,20 @@ def test_a_job_whose_worker_keeps_dying_fails_after_max_attempts(db: Database, s
             uow.commit()
     job = job_row(db, job_id)
     assert job.status == "failed" and "3 time(s)" in job.error_message
+    assert "file_data" not in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
+
+
+def test_maintenance_fails_an_overdue_job_and_drops_its_upload(db: Database, settings) -> None:
+    user_id = _user_id(db)
+    job_id = submit_upload(db, settings, user_id, "ok.py", GOOD_PY, Authorship())
+    with db.unit_of_work() as uow:
+        uow.jobs.claim_next("hung-worker")
+        uow.session.execute(update(Job).values(started_at=datetime.now(UTC) - timedelta(hours=2)))
+        assert uow.jobs.fail_overdue(time_limit_s=3600) == 1
+        uow.commit()
+    job = job_row(db, job_id)
+    assert job.status == "failed" and "time limit" in job.error_message
+    assert "file_data" not in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
 
 
 def test_the_runner_recovers_a_dead_workers_job(db: Database, settings, fake_engine) -> None:

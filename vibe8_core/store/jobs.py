@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
-from vibe8_core.store.models import JOB_STATUSES, Job, db_now, db_seconds_ago
+from vibe8_core.store.models import JOB_STATUSES, Job, db_now, db_seconds_ago, without_file_data
 from vibe8_core.store.records import ClaimedJob, JobRecord
 
 FINISHED = ("completed", "failed")
@@ -184,6 +184,7 @@ class JobRepository:
                 claimed_by=None,
                 updated_at=db_now(),
                 progress={"step": "failed"},
+                source_metadata=without_file_data(Job.source_metadata),
                 error_message=(
                     f"The analysis stopped responding {max_attempts} time(s) (its worker died or hung), "
                     "so Vibe8 gave up on it."
@@ -224,6 +225,7 @@ class JobRepository:
                 claimed_by=None,
                 updated_at=db_now(),
                 progress={"step": "failed"},
+                source_metadata=without_file_data(Job.source_metadata),
                 error_message=f"The analysis ran longer than the {time_limit_s:.0f} s time limit.",
             )
         )

@@ -94,6 +94,26 @@ def _sqlite_seconds_ago(element: db_seconds_ago, compiler: Any, **kw: Any) -> st
     return f"strftime('%Y-%m-%d %H:%M:%f000', 'now', '-{element.seconds:.3f} seconds')"
 
 
+class without_file_data(FunctionElement[Any]):
+    """`source_metadata` minus its `file_data` key (the uploaded bytes), computed in SQL."""
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(without_file_data, "postgresql")
+def _pg_without_file_data(element: without_file_data, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)} - 'file_data')"
+
+
+@compiles(without_file_data, "sqlite")
+def _sqlite_without_file_data(element: without_file_data, compiler: Any, **kw: Any) -> str:
+    return f"json_remove({compiler.process(element.clauses, **kw)}, '$.file_data')"
+
+
 class Base(DeclarativeBase):
     pass
 

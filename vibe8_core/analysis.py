@@ -13,7 +13,7 @@ import functools
 import logging
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -86,10 +86,11 @@ def analyze_folder(
     cache = ResultCache(settings)
     keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
     with WorkerPool(settings.workers) as pool:
+        early = _start_early_steps(pool, root, paths, cache, [(path, keys.get(path)) for path in paths])
         records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
         log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
         tree_keys = [(path, keys.get(path)) for path in paths] if complete else [("", None)]
-        results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys)
+        results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
     cache.evict()
     for collector in COLLECTORS:
         errors.extend(results[collector.name].errors)
@@ -106,6 +107,21 @@ def analyze_folder(
 def _named(paths: list[str]) -> str:
     more = len(paths) - MAX_NAMED_FILES
     return ", ".join(paths[:MAX_NAMED_FILES]) + (f" and {more} more" if more > 0 else "")
+
+
+def _start_early_steps(
+    pool: WorkerPool, root: Path, paths: list[str], cache: ResultCache, tree_keys: list[tuple[str, str | None]]
+) -> dict[str, Future[Any]]:
+    """Start the cross-file work that needs only the files (vulture) beside the per-file phase, unless cached."""
+    started = {}
+    for collector in COLLECTORS:
+        key = cache.tree_key(collector.name, tree_keys) if collector.name in TREE_CACHED_STEPS else None
+        if key is not None and cache.read(key, project=True) is not None:
+            continue
+        future = collector.start(root, paths, pool.submit)
+        if future is not None:
+            started[collector.name] = future
+    return started
 
 
 def _per_file_phase(
@@ -164,13 +180,14 @@ def _project_phase(
     report: ProgressCallback,
     cache: ResultCache,
     tree_keys: list[tuple[str, str | None]],
+    early: dict[str, Future[Any]],
 ) -> dict[str, CollectorResult]:
     deadline = time.monotonic() + settings.collector_timeout_s
 
     def run_isolated(function: Callable[..., Any], *args: Any) -> Any:
         return pool.run_isolated(max(0.1, deadline - time.monotonic()), function, *args)
 
-    project = ProjectContext(root, records, settings, deadline, run_isolated, churn)
+    project = ProjectContext(root, records, settings, deadline, run_isolated, churn, early)
     results: dict[str, CollectorResult] = {}
     threads = ThreadPoolExecutor(max_workers=len(COLLECTORS), thread_name_prefix="vibe8-collector")
     try:

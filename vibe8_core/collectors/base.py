@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -96,6 +97,7 @@ class ProjectContext:
     deadline: float  # time.monotonic() by which the collector must be done
     run_isolated: Callable[..., Any]  # run a picklable function in a worker process and return its result
     churn: bool = True
+    started: dict[str, Future[Any]] = field(default_factory=dict)  # collector name -> what its `start` began
 
     def time_left(self) -> float:
         return max(0.1, self.deadline - time.monotonic())
@@ -134,6 +136,11 @@ class Collector:
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
         """Per-file step, run in a worker; the default collector has none."""
+        return None
+
+    def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
+        """Optionally begin, in a worker, cross-file work that needs only the files themselves, so that it
+        runs beside the per-file phase; `collect` finds the future in `project.started`. Default: nothing."""
         return None
 
     def collect(self, project: ProjectContext) -> CollectorResult:

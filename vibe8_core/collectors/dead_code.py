@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import pkgutil
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -22,6 +25,7 @@ from vibe8_core.collectors.base import Collector, CollectorResult, Measure, Proj
 from vibe8_core.collectors.files import decode_source
 from vibe8_core.findings import Finding
 
+log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
 
 
@@ -72,9 +76,15 @@ class DeadCodeCollector(Collector):
     name = "dead_code"
     measures = (Measure("unused_symbols", "lower", "sum"), Measure("by_kind", "lower", "count"))
 
+    def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
+        """vulture needs only the files: it runs in a worker beside the per-file phase."""
+        return submit(find_dead_code, str(root), paths)
+
     def collect(self, project: ProjectContext) -> CollectorResult:
         paths = [record.path for record in project.files]
-        found = project.run_isolated(find_dead_code, str(project.root), paths)
+        found = self._started_scan(project)
+        if found is None:
+            found = project.run_isolated(find_dead_code, str(project.root), paths)
         result = CollectorResult(metrics={}, errors=list(found["errors"]))
         known = set(paths)
         by_kind: dict[str, int] = {}
@@ -100,3 +110,16 @@ class DeadCodeCollector(Collector):
             result.files[path] = {"dead_code_count": len(result.findings.get(path, ()))}
         result.metrics = {"unused_symbols": sum(by_kind.values()), "by_kind": by_kind}
         return result
+
+    def _started_scan(self, project: ProjectContext) -> dict[str, Any] | None:
+        """The scan `start` began over the same files, if its worker survived (else None: run it again)."""
+        future = project.started.get(self.name)
+        if future is None:
+            return None
+        try:
+            return future.result(timeout=project.time_left())
+        except TimeoutError:
+            raise TimeoutError(f"no answer within {project.time_left():g} s") from None
+        except Exception as exc:  # noqa: BLE001 - a worker lost to another file's crash: scan once more
+            log.debug("the early vulture scan failed (%s); running it again", type(exc).__name__)
+            return None

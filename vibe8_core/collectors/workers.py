@@ -111,6 +111,10 @@ class WorkerPool:
     def __exit__(self, *exc_info: object) -> None:
         self.close(wait_for_workers=exc_info[0] is None)
 
+    def submit(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
+        """function(*args) in a worker, now; the future fails with BrokenProcessPool if the pool breaks."""
+        return self._pool().submit(function, *args)
+
     def run_isolated(self, timeout: float, function: Callable[..., Any], *args: Any) -> Any:
         """function(*args) in a worker; RuntimeError if the worker dies, TimeoutError past `timeout`."""
         executor = self._pool()

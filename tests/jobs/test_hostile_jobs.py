@@ -61,3 +61,37 @@ def test_a_hostile_upload_fails_its_job_and_the_worker_carries_on(
     assert engine.calls == [(["fine.py"], False)]  # the hostile upload never reached the analysis
     assert list(workspaces.iterdir()) == []  # every job's private folder is gone
     assert {p.name for p in tmp_path.iterdir()} <= {"cache", "workspaces"}  # nothing written beside them
+
+
+@pytest.mark.parametrize(
+    ("url", "branch"),
+    [
+        ("--upload-pack=touch /tmp/pwned", "main"),
+        ("ext::sh -c touch% /tmp/pwned", "main"),
+        ("file:///etc", "main"),
+        ("ssh://git@github.com/octo/demo", "main"),
+        ("git@github.com:octo/demo.git", "main"),
+        ("https://github.com@evil.example/octo/demo", "main"),
+        ("https://evil.example/github.com/octo/demo", "main"),
+        ("https://user:pass@github.com/octo/demo", "main"),
+        ("https://github.com/octo/demo", "--upload-pack=touch /tmp/pwned"),
+        ("https://github.com/octo/demo", "-b"),
+        ("https://github.com/octo/demo", "a..b"),
+    ],
+)
+def test_a_hostile_github_job_fails_and_the_worker_carries_on(
+    db: Database, settings, tmp_path: Path, url: str, branch: str
+) -> None:
+    with db.unit_of_work() as uow:
+        user_id = uow.users.get_or_create_by_email("mallory@example.com").id
+        hostile = uow.jobs.create_pending(user_id, "github", {"git_repo_url": url, "git_branch": branch})
+        uow.commit()
+    good = _queue(db, user_id, "fine.py", TINY_PY)
+    engine = FakeEngine()
+
+    assert JobRunner(db, settings, analyze=engine).drain() == 2
+
+    failed = job_row(db, hostile)
+    assert failed.status == "failed" and failed.error_message and "\n" not in failed.error_message
+    assert job_row(db, good).status == "completed" and engine.calls == [(["fine.py"], False)]
+    assert not Path("/tmp/pwned").exists()

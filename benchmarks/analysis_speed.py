@@ -2,11 +2,17 @@
 
 Run by hand (not part of `make test`):  make bench   or
     .venv/bin/python benchmarks/analysis_speed.py --package django==5.2.8 --subdir django --rounds 3
+    .venv/bin/python benchmarks/analysis_speed.py --linearity --rounds 3
 
 It fetches the sdist with `pip download` (cached under benchmarks/.cache), then, alternating within
 each round: Vibe8 cold (a fresh result cache), Vibe8 warm (the same tree again on that cache), and
 the seven reference commands one after another. It prints the medians, the ratios Vibe8 / reference
 and Vibe8's peak memory (the RSS of its process tree, sampled), as Markdown for docs/PERFORMANCE.md.
+Vibe8 runs as a fresh Python process that calls `analyze_folder` (churn off) and prints the summary:
+what a job does, without the CLI's database imports.
+
+`--linearity` times Vibe8 cold on requests, flask and django, and on generated files (a huge literal
+table, one very long logical line) of doubling size, to show time growing with size and nothing more.
 """
 
 from __future__ import annotations
@@ -119,8 +125,29 @@ def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float,
     return elapsed, peak
 
 
+VIBE8_RUN = (
+    "import sys; from pathlib import Path; from vibe8_core.analysis import analyze_folder, render_summary; "
+    "from vibe8_core.config import load_settings; "
+    "print(render_summary(analyze_folder(Path(sys.argv[1]), settings=load_settings().engine, churn=False)))"
+)
+LINEARITY_PACKAGES = (("requests==2.32.3", ""), ("flask==3.1.0", ""), ("django==5.2.8", "django"))
+
+
 def vibe8_command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "vibe8_core", "analyze", str(root), "--json", "--no-churn"]
+    return [sys.executable, "-c", VIBE8_RUN, str(root)]
+
+
+def vibe8_env(cache: Path) -> dict[str, str]:
+    return {**os.environ, "VIBE8_CACHE_DIR": str(cache), "VIBE8_PACKAGE_INDEX_URL": "http://127.0.0.1:9/pypi"}
+
+
+def vibe8_cold(root: Path) -> tuple[float, int]:
+    """One Vibe8 run on a fresh, empty result cache: (seconds, peak tree RSS in kB)."""
+    cache = Path(tempfile.mkdtemp(prefix="vibe8-bench-cache-"))
+    try:
+        return timed(vibe8_command(root), vibe8_env(cache))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
 
 
 def run(root: Path, rounds: int) -> dict[str, list[float]]:
@@ -130,7 +157,7 @@ def run(root: Path, rounds: int) -> dict[str, list[float]]:
         times[name] = []
     for round_no in range(1, rounds + 1):
         cache = Path(tempfile.mkdtemp(prefix="vibe8-bench-cache-"))
-        env = {**os.environ, "VIBE8_CACHE_DIR": str(cache), "VIBE8_PACKAGE_INDEX_URL": "http://127.0.0.1:9/pypi"}
+        env = vibe8_env(cache)
         try:
             cold, peak = timed(vibe8_command(root), env)
             warm, _ = timed(vibe8_command(root), env)
@@ -174,14 +201,64 @@ def report(label: str, root: Path, times: dict[str, list[float]]) -> None:
           f"Vibe8 peak RSS (process tree): **{med['peak_mb']:.0f} MB**.")  # fmt: skip
 
 
+def median_cold(root: Path, rounds: int) -> float:
+    return statistics.median(vibe8_cold(root)[0] for _ in range(rounds))
+
+
+def generated_trees(base: Path) -> list[tuple[str, Path, int]]:
+    """(label, folder, bytes): one generated file each, a literal table and one long logical line, doubling."""
+    trees = []
+    for rows in (10_000, 20_000, 40_000):
+        table = "TABLE = [\n" + "".join(f"    ({i}, 'name{i}', {i * 0.5}, None),\n" for i in range(rows)) + "]\n"
+        trees.append((f"literal table, {rows:,} rows", table))
+    for items in (50_000, 100_000, 200_000):
+        line = "VALUES = [" + ", ".join(f"('k{i}', {i})" for i in range(items)) + "]\n"
+        trees.append((f"one line, {items:,} tuples", line))
+    found = []
+    for number, (label, text) in enumerate(trees):
+        folder = base / f"generated{number}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "generated.py").write_text(text)
+        found.append((label, folder, len(text.encode())))
+    return found
+
+
+def linearity(rounds: int) -> None:
+    """Vibe8 cold against size: real packages by SLOC, generated files by bytes."""
+    start_tree = Path(tempfile.mkdtemp(prefix="vibe8-bench-one-"))
+    (start_tree / "one.py").write_text('"""One small module."""\n\nVALUE = 1\n')
+    fixed = median_cold(start_tree, rounds)
+    print(f"\n### Linearity: Vibe8 cold, {rounds} rounds, medians\n")
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+          f"load average before: {os.getloadavg()[0]:.2f}. Fixed cost (a one-file tree): {fixed:.2f} s.\n")  # fmt: skip
+    print("| tree | files | SLOC | seconds | (seconds − fixed) per 10k SLOC |\n|---|---:|---:|---:|---:|")
+    for spec, subdir in LINEARITY_PACKAGES:
+        root = unpack(fetch(spec), subdir)
+        seconds, lines = median_cold(root, rounds), sloc(root)
+        label = f"{spec} {subdir + '/' if subdir else '(whole sdist)'}"
+        per_10k = (seconds - fixed) / lines * 1e4
+        print(f"| {label} | {len(python_files(root))} | {lines:,} | {seconds:.2f} | {per_10k:.2f} |")
+    print("\n| generated file (one round) | MB | seconds | (seconds − fixed) per MB |\n|---|---:|---:|---:|")
+    for label, folder, size in generated_trees(start_tree):  # one round each: they are slow and steady
+        seconds = median_cold(folder, 1)
+        print(f"| {label} | {size / 2**20:.2f} | {seconds:.2f} | {(seconds - fixed) / (size / 2**20):.2f} |")
+    shutil.rmtree(start_tree, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--package", default="django==5.2.8")
     parser.add_argument("--subdir", default="django", help="folder inside the sdist to analyse")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--linearity", action="store_true", help="time against size instead (see above)")
     args = parser.parse_args()
+    if args.linearity:
+        linearity(args.rounds)
+        return
     root = unpack(fetch(args.package), args.subdir)
+    load = os.getloadavg()[0]
     report(args.package, root, run(root, args.rounds))
+    print(f"Load average before the run: {load:.2f}; after: {os.getloadavg()[0]:.2f}.")
 
 
 if __name__ == "__main__":

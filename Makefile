@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 PORT   ?= 8501
 
-.PHONY: install migrate run test demo worker lint clean
+.PHONY: install migrate run test demo worker lint clean bench
 
 $(STAMP): requirements.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Vibe8 needs Python 3.11 or newer")'
@@ -31,6 +31,11 @@ demo: migrate
 
 worker: migrate
 	$(PY) -m vibe8_core worker
+
+bench: install
+	$(PY) -m pip install -q -r benchmarks/requirements.txt
+	$(PY) benchmarks/analysis_speed.py
+	$(PY) benchmarks/page_speed.py
 
 lint: install
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

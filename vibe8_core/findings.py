@@ -6,7 +6,7 @@ Everything here is plain data that round-trips through JSON (per-file results ar
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -28,7 +28,11 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """What dataclasses.asdict gives (`extra` holds only JSON scalars), without its deep copies."""
+        return {
+            "collector": self.collector, "code": self.code, "message": self.message, "line": self.line,
+            "column": self.column, "severity": self.severity, "text": self.text, "extra": dict(self.extra),
+        }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:

@@ -20,7 +20,6 @@ from vibe8_core.scoring import duplication_score
 
 MIN_LINES = 6
 MIN_WINDOW_CHARS = 40  # a window thinner than this (runs of brackets, `else:`, `pass`) is not a duplicate
-WHITESPACE = re.compile(r"\s+")
 IMPORT_LINE = re.compile(r"^(import|from)\s+[\w.]+")
 
 
@@ -39,7 +38,7 @@ def normalised_lines(source: ParsedSource) -> list[list[int]]:
     imports = _import_lines(source)
     result = []
     for number, line in enumerate(source.lines, 1):
-        text = WHITESPACE.sub("", line)
+        text = "".join(line.split())  # every whitespace character removed (str.isspace, as regex \s)
         if not text or text.startswith("#") or number in imports:
             continue
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).digest()

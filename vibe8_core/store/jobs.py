@@ -176,29 +176,18 @@ class JobRepository:
         """Running jobs with no heartbeat within the timeout: back to pending, or failed after
         `max_attempts` claims. Returns (requeued, failed)."""
         stale = (Job.status == "running", Job.updated_at < db_seconds_ago(heartbeat_timeout_s))
-        failed = self.session.execute(
-            update(Job)
-            .where(*stale, Job.attempts >= max_attempts)
-            .values(
-                status="failed",
-                claimed_by=None,
-                updated_at=db_now(),
-                progress={"step": "failed"},
-                source_metadata=without_file_data(Job.source_metadata),
-                error_message=(
-                    f"The analysis stopped responding {max_attempts} time(s) (its worker died or hung), "
-                    "so Vibe8 gave up on it."
-                ),
-            )
-            .execution_options(synchronize_session=False)
-        ).rowcount
+        failed = self._fail_where(
+            (*stale, Job.attempts >= max_attempts),
+            f"The analysis stopped responding {max_attempts} time(s) (its worker died or hung), "
+            "so Vibe8 gave up on it.",
+        )
         requeued = self.session.execute(
             update(Job)
             .where(*stale, Job.attempts < max_attempts)
             .values(status="pending", claimed_by=None, updated_at=db_now(), progress={"step": "queued"})
             .execution_options(synchronize_session=False)
         ).rowcount
-        return int(requeued or 0), int(failed or 0)
+        return int(requeued or 0), failed
 
     def release(self, job_id: str, worker_id: str) -> bool:
         """Give a held job back to the queue (graceful stop); the claim does not count."""
@@ -217,16 +206,23 @@ class JobRepository:
 
     def fail_overdue(self, time_limit_s: float) -> int:
         """Fail running jobs that passed the per-job time limit, whoever holds them."""
+        return self._fail_where(
+            (Job.status == "running", Job.started_at < db_seconds_ago(time_limit_s)),
+            f"The analysis ran longer than the {time_limit_s:.0f} s time limit.",
+        )
+
+    def _fail_where(self, conditions: tuple[ColumnElement[bool], ...], message: str) -> int:
+        """Maintenance's failure: whoever held the job, its uploaded bytes go too. Returns the count."""
         stmt = (
             update(Job)
-            .where(Job.status == "running", Job.started_at < db_seconds_ago(time_limit_s))
+            .where(*conditions)
             .values(
                 status="failed",
                 claimed_by=None,
                 updated_at=db_now(),
                 progress={"step": "failed"},
                 source_metadata=without_file_data(Job.source_metadata),
-                error_message=f"The analysis ran longer than the {time_limit_s:.0f} s time limit.",
+                error_message=message,
             )
         )
         return int(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)

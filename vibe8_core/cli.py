@@ -15,6 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+
 from vibe8_core.analysis import NoPythonFilesError, analyze_folder, render_summary
 from vibe8_core.auth import AuthError
 from vibe8_core.config import ConfigError, Settings, load_settings
@@ -303,6 +305,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"vibe8: {exc.public_message}", file=sys.stderr)
     except (CliError, *REFUSALS) as exc:
         print(f"vibe8: {exc}", file=sys.stderr)
+    except DBAPIError as exc:  # the database went away mid-command
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"vibe8: the database failed during the command: {reason}", file=sys.stderr)
     finally:
         if ctx is not None:
             ctx.close()

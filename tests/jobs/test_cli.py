@@ -109,3 +109,27 @@ def test_an_unreachable_or_malformed_database_is_one_line(monkeypatch, capsys) -
     monkeypatch.setenv("DATABASE_URL", "not a url at all")
     code, _, err = _run(capsys, "migrate")
     assert code == 2 and "DATABASE_URL is malformed" in err
+
+
+def test_a_database_failure_mid_command_is_one_line(cli_env: Path, capsys, monkeypatch) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from vibe8_core.store.runs import RunRepository
+
+    def fail(*args, **kwargs):
+        raise OperationalError("SELECT ...", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(RunRepository, "list_for_user", fail)
+    assert _run(capsys, "submit", "--user", "a@example.com", "--file", str(_ok_file(cli_env)))[0] == 0
+    code, out, err = _run(capsys, "runs", "--user", "a@example.com")
+    assert (
+        code == 2
+        and out == ""
+        and err.strip() == ("vibe8: the database failed during the command: server closed the connection unexpectedly")
+    )
+
+
+def _ok_file(folder: Path) -> Path:
+    path = folder / "ok.py"
+    path.write_bytes(GOOD_PY)
+    return path

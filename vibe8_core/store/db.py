@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from vibe8_core.config import DatabaseSettings
 from vibe8_core.store.errors import DatabaseUnavailableError
@@ -108,7 +108,6 @@ class Database:
     def __init__(self, settings: DatabaseSettings) -> None:
         self.settings = settings
         self._engine: Engine | None = None
-        self._sessions: sessionmaker[Session] | None = None
         self._lock = threading.Lock()
 
     @property
@@ -116,7 +115,6 @@ class Database:
         with self._lock:
             if self._engine is None:
                 self._engine = build_engine(self.settings)
-                self._sessions = sessionmaker(self._engine, expire_on_commit=False)
             return self._engine
 
     @property
@@ -125,9 +123,7 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
-        self.engine  # noqa: B018 - builds the sessionmaker on first use
-        assert self._sessions is not None
-        session = self._sessions()
+        session = Session(self.engine, expire_on_commit=False)
         try:
             yield UnitOfWork(session)
         finally:

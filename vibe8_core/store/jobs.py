@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, func, select, update
+from sqlalchemy import ColumnElement, Row, delete, select, update
 from sqlalchemy.orm import Session
 
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
@@ -226,7 +226,3 @@ class JobRepository:
             )
         )
         return int(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)
-
-    def count_by_status(self) -> dict[str, int]:
-        rows = self.session.execute(select(Job.status, func.count()).group_by(Job.status))
-        return {status: int(count) for status, count in rows}

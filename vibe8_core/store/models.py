@@ -30,7 +30,6 @@ from sqlalchemy.sql.expression import FunctionElement
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 
-SUBMISSION_TYPES = ("upload", "github")
 JOB_STATUSES = ("pending", "running", "completed", "failed")
 
 

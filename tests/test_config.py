@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 import pytest
 
-from vibe8_core.config import DEFAULT_SQLITE_PATH, ConfigError, DatabaseSettings, load_settings
+from vibe8_core.config import DEFAULT_SQLITE_PATH, PROJECT_ROOT, ConfigError, DatabaseSettings, load_settings
 from vibe8_core.store import Database, DatabaseUnavailableError
 
 
@@ -65,6 +70,21 @@ def test_bad_database_urls_are_one_clear_line(url: str, fragment: str) -> None:
     assert fragment in message and "\n" not in message
 
 
-def test_no_engine_is_built_until_used() -> None:
-    db = Database(DatabaseSettings(url="postgresql://nobody@127.0.0.1:1/none"))
-    assert db._engine is None  # constructing the handle opens nothing
+def test_importing_vibe8_builds_no_engine() -> None:
+    """No module opens a database at import time: creating an engine during the imports fails."""
+    probe = textwrap.dedent(
+        """
+        import pkgutil, importlib, sqlalchemy
+        def refuse(*args, **kwargs):
+            raise SystemExit("an engine was created at import time")
+        sqlalchemy.create_engine = refuse
+        import vibe8_core
+        for module in pkgutil.walk_packages(vibe8_core.__path__, "vibe8_core."):
+            if module.name != "vibe8_core.__main__":
+                importlib.import_module(module.name)
+        print("imported")
+        """
+    )
+    env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.strip() == "imported", result.stderr[-2000:]

@@ -114,7 +114,8 @@ class ResultCache:
             return
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(stored, handle, separators=(",", ":"))
+                # json.dumps, not json.dump: only the one-shot encoder is the C one (5-10x faster).
+                handle.write(json.dumps(stored, separators=(",", ":")))
             os.replace(temporary, entry)
             self.written += 1
         except OSError as exc:

@@ -92,7 +92,7 @@ class DepsCollector(Collector):
         if source.tree is None:
             return None
         imports = []
-        for node in ast.walk(source.tree):
+        for node in source.imports:
             if isinstance(node, ast.Import):
                 imports += [[alias.name.split(".")[0], 0, node.lineno] for alias in node.names]
             elif isinstance(node, ast.ImportFrom):

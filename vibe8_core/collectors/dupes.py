@@ -8,7 +8,6 @@ number of lines, never quadratic in files.
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
 from collections import defaultdict
@@ -27,9 +26,8 @@ def _import_lines(source: ParsedSource) -> set[int]:
     if source.tree is None:
         return {number for number, line in enumerate(source.lines, 1) if IMPORT_LINE.match(line.strip())}
     lines: set[int] = set()
-    for node in ast.walk(source.tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    for node in source.imports:
+        lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
     return lines
 
 

@@ -16,90 +16,126 @@ from __future__ import annotations
 import ast
 import io
 import tokenize
-from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import accumulate
 
 from radon.raw import Module, analyze
 
 MAX_RADON_SPAN = 3000  # physical lines of one statement radon's own analyze is trusted with (about 10 s)
 OPENING, CLOSING = frozenset("([{"), frozenset(")]}")
 LINE_ENDS = (tokenize.NL, tokenize.NEWLINE)
-ENDMARKER = tokenize.TokenInfo(tokenize.ENDMARKER, "", (0, 0), (0, 0), "")
 
 
 class Untokenizable(ValueError):
     """The stripped text does not tokenize cleanly, so radon's chunking cannot be reproduced in one pass."""
 
 
-def _chunks(lines: list[str]) -> Iterator[tuple[list[tokenize.TokenInfo], int, int]]:
-    """(tokens, first row, last row) of each chunk radon would tokenize on its own."""
-    try:
-        tokens = list(tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline))
-    except (tokenize.TokenError, SyntaxError) as exc:
-        raise Untokenizable(str(exc)) from None
-    depth, current, first_row = 0, [], 1
-    for token in tokens:
-        if token.type == tokenize.ERRORTOKEN:
-            raise Untokenizable(f"error token at line {token.start[0]}")
-        if token.type == tokenize.ENDMARKER:
-            break
-        current.append(token)
-        if token.type == tokenize.OP:
-            depth += (token.string in OPENING) - (token.string in CLOSING)
-        elif token.type in LINE_ENDS and depth <= 0:
-            yield current, first_row, token.start[0]
-            current, first_row = [], token.start[0] + 1
-    if current:
-        first_row = current[-1].end[0] + 1
-        yield current, current[0].start[0], current[-1].end[0]
-    # Trailing empty lines produce no token; radon takes each as a chunk of its own.
-    for row in range(first_row, len(lines) + 1):
-        yield [], row, row
+@dataclass
+class _Chunk:
+    """What radon's rules need to know of one chunk, gathered while its tokens stream past."""
+
+    first_row: int = 1
+    size: int = 0  # tokens so far
+    lead_type: int = tokenize.ENDMARKER  # the first token's type
+    lead_rows: tuple[int, int] = (0, 0)  # the first token's first and last row
+    lone: bool = True  # nothing but line ends after the first token
+    comments: int = 0
+    lloc: int = 0  # logical lines of the `;`-separated parts already closed
+    kept: int = 0  # the current part's tokens that are not comments or line ends
+    last_colon: int = -1  # index among those of the current part's last `:`
+    has_code: bool = False
+
+    def close_part(self) -> None:
+        """radon's logical-line rule for one `;`-separated part: 2 when a `:` is followed by code, else 1."""
+        if self.last_colon >= 0:
+            self.lloc += 2 - (self.last_colon == self.kept - 2)
+        elif self.has_code:
+            self.lloc += 1
+        self.kept, self.last_colon, self.has_code = 0, -1, False
+
+    def add(self, token: tokenize.TokenInfo) -> None:
+        kind = token.type
+        if self.size == 0:
+            self.lead_type, self.lead_rows = kind, (token.start[0], token.end[0])
+        elif kind not in LINE_ENDS:
+            self.lone = False
+        self.size += 1
+        if kind == tokenize.COMMENT:
+            self.comments += 1
+        elif kind == tokenize.OP and token.string == ";":
+            self.close_part()
+        elif kind not in LINE_ENDS:
+            if kind == tokenize.OP and token.string == ":":
+                self.last_colon = self.kept
+            self.kept += 1
+            self.has_code = True
 
 
-def _is_single(kind: int, tokens: list[tokenize.TokenInfo]) -> bool:
-    """radon's is_single_token: one token of `kind`, then only line ends and the end marker."""
-    return tokens[0].type == kind and all(t.type in (*LINE_ENDS, tokenize.ENDMARKER) for t in tokens[1:])
+class _Totals:
+    """radon raw's counters, fed one chunk at a time."""
 
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+        self.nonblank_before = list(accumulate((1 if line else 0 for line in lines), initial=0))
+        self.lloc = self.comments = self.single_comments = self.multi = self.blank = self.sloc = 0
 
-def _logical_lines(tokens: list[tokenize.TokenInfo]) -> int:
-    """radon's logical-line rule: per `;`-separated part, 2 when a `:` is followed by code, else 1 (0 if empty)."""
-    parts: list[list[tokenize.TokenInfo]] = [[]]
-    for token in tokens:
-        if token.type == tokenize.OP and token.string == ";":
-            parts.append([])
+    def add(self, chunk: _Chunk, last_row: int) -> None:
+        chunk.kept += 1  # radon tokenizes each chunk on its own: its end marker joins the last part
+        chunk.close_part()
+        self.lloc += chunk.lloc
+        self.comments += chunk.comments
+        rows = last_row - chunk.first_row + 1
+        nonblank = self.nonblank_before[last_row] - self.nonblank_before[chunk.first_row - 1]
+        single = chunk.size > 0 and chunk.lone
+        lone_string = single and chunk.lead_type == tokenize.STRING
+        if single and chunk.lead_type == tokenize.COMMENT or lone_string and chunk.lead_rows[0] == chunk.lead_rows[1]:
+            self.single_comments += 1  # radon counts one-line docstrings with the comments
+        elif lone_string:
+            self.multi += nonblank
+            self.blank += rows - nonblank
         else:
-            parts[-1].append(token)
-    count = 0
-    for part in parts:
-        kept = [t for t in part if t.type not in (tokenize.COMMENT, *LINE_ENDS)]
-        colons = [i for i, t in enumerate(kept) if t.type == tokenize.OP and t.string == ":"]
-        if colons:
-            count += 2 - (colons[-1] == len(kept) - 2)
-        elif any(t.type != tokenize.ENDMARKER for t in kept):
-            count += 1
-    return count
+            self.sloc += nonblank
+            self.blank += rows - nonblank
+
+    def module(self) -> Module:
+        loc = self.sloc + self.blank + self.multi + self.single_comments
+        return Module(loc, self.lloc, self.sloc, self.comments, self.multi, self.blank, self.single_comments)
 
 
 def count_raw(text: str) -> Module:
-    """radon.raw.analyze(text), computed with one tokenization; Untokenizable where radon would differ."""
+    """radon.raw.analyze(text), computed with one tokenization; Untokenizable where radon would differ.
+
+    A chunk (what radon tokenizes on its own) ends where the tokenizer is back at bracket depth 0 with
+    a NEWLINE or NL; radon's rules are applied to each chunk's tokens as they stream past."""
     lines = [line.strip() for line in text.splitlines()]
-    lloc = comments = single_comments = multi = blank = sloc = 0
-    for chunk, first, last in _chunks(lines):
-        tokens = [*chunk, ENDMARKER]
-        parsed = lines[first - 1 : last]
-        nonblank = sum(1 for line in parsed if line)
-        comments += sum(1 for t in tokens if t.type == tokenize.COMMENT)
-        lone_string = _is_single(tokenize.STRING, tokens)
-        if _is_single(tokenize.COMMENT, tokens) or lone_string and tokens[0].start[0] == tokens[0].end[0]:
-            single_comments += 1  # radon counts one-line docstrings with the comments
-        elif lone_string:
-            multi += nonblank
-            blank += len(parsed) - nonblank
-        else:
-            sloc += nonblank
-            blank += len(parsed) - nonblank
-        lloc += _logical_lines(tokens)
-    return Module(sloc + blank + multi + single_comments, lloc, sloc, comments, multi, blank, single_comments)
+    totals = _Totals(lines)
+    depth, chunk, last_end = 0, _Chunk(), 0
+    try:
+        for token in tokenize.generate_tokens(io.StringIO("\n".join(lines)).readline):
+            kind = token.type
+            if kind == tokenize.ENDMARKER:
+                break
+            if kind == tokenize.ERRORTOKEN:
+                raise Untokenizable(f"error token at line {token.start[0]}")
+            chunk.add(token)
+            last_end = token.end[0]
+            if kind == tokenize.OP:
+                depth += (token.string in OPENING) - (token.string in CLOSING)
+            elif kind in LINE_ENDS and depth <= 0:
+                row = token.start[0]
+                totals.add(chunk, row)
+                chunk = _Chunk(first_row=row + 1)
+    except (tokenize.TokenError, SyntaxError) as exc:
+        raise Untokenizable(str(exc)) from None
+    next_row = chunk.first_row
+    if chunk.size:
+        next_row = last_end + 1
+        chunk.first_row = chunk.lead_rows[0]
+        totals.add(chunk, last_end)
+    # Trailing empty lines produce no token; radon takes each as a chunk of its own.
+    for row in range(next_row, len(lines) + 1):
+        totals.add(_Chunk(first_row=row), row)
+    return totals.module()
 
 
 def longest_simple_statement(tree: ast.Module) -> int:

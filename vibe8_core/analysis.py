@@ -124,6 +124,13 @@ def _start_early_steps(
     return started
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0  # analyse_file reports it
+
+
 def _per_file_phase(
     pool: WorkerPool,
     root: Path,
@@ -152,7 +159,8 @@ def _per_file_phase(
     report(Progress("per-file metrics", len(records), len(paths)))
     log.debug("per-file phase: %d of %d files from the cache", len(records), len(paths))
     deadline = time.monotonic() + settings.collector_timeout_s
-    to_analyse = [path for path in paths if path not in records]
+    # Largest first: the pool then ends on small files, not waiting on one big file while a core idles.
+    to_analyse = sorted((path for path in paths if path not in records), key=lambda path: -_size(root / path))
     failed, unfinished = pool.map_files(task, to_analyse, deadline, on_result) if to_analyse else ([], [])
     for path, reason in failed:
         records[path] = FileRecord(path, reason, {})

@@ -5,8 +5,8 @@ import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.frames import dead_code_list, duplicate_blocks, package_health_frame
-from vibe8_core.dashboard.scores import grade, overall_score, scores_of
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.scoring import grade_for_score, overall_score, scores_of
 from vibe8_core.store import AccessError
 
 user = current_user()
@@ -25,7 +25,7 @@ scores = scores_of(metrics)
 overall = overall_score(scores)
 model = f" · {run.author_model}" if run.author_model else ""
 badge, about = st.columns([1, 6], vertical_alignment="center")
-badge.markdown(widgets.grade_tile(grade(overall), overall), unsafe_allow_html=True)
+badge.markdown(widgets.grade_tile(grade_for_score(overall), overall), unsafe_allow_html=True)
 about.markdown(f"### {run.project_name or 'Unnamed project'}")
 about.markdown(
     f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from tests.pages.conftest import make_run
-from vibe8_core.dashboard import frames, scores, stats
+from vibe8_core import scoring
+from vibe8_core.dashboard import frames, stats
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunRecord
 
@@ -26,20 +27,21 @@ def record(new, *, created: datetime | None = None) -> RunRecord:
 
 
 def test_ten_scores_with_grades_and_a_missing_churn_score():
-    values = scores.scores_of(make_run().metrics)
-    assert list(values) == [spec.key for spec in scores.SCORES] and len(values) == 10
+    values = scoring.scores_of(make_run().metrics)
+    assert list(values) == [spec.key for spec in scoring.SCORES] and len(values) == 10
     assert values["churn"] is None
     assert all(0 <= value <= 100 for key, value in values.items() if key != "churn")
     assert values["deps"] == 50.0  # one outdated, one of unknown age
-    assert scores.overall_score(values) == pytest.approx(np.mean([v for v in values.values() if v is not None]), 0.01)
-    assert scores.grade(None) == "–" and scores.grade(85) == "A" and scores.grade(10) == "E"
+    assert scoring.overall_score(values) == pytest.approx(np.mean([v for v in values.values() if v is not None]), 0.01)
+    assert scoring.grade_for_score(None) == "–" and scoring.grade_for_score(85) == "A"
+    assert scoring.grade_for_score(10) == "E"
 
 
 def test_scores_read_old_and_partial_metrics_defensively():
-    values = scores.scores_of({"lint": {"total": 3}, "size": "broken", "deps": {"package_health": [{}]}})
+    values = scoring.scores_of({"lint": {"total": 3}, "size": "broken", "deps": {"package_health": [{}]}})
     assert values["lint"] is None and values["size"] is None
     assert values["deps"] == 100.0  # an entry without a status counts as of unknown age
-    assert scores.raw_measures_of({})["lint_per_ksloc"] is None
+    assert scoring.raw_measures_of({})["lint_per_ksloc"] is None
 
 
 @pytest.mark.parametrize(

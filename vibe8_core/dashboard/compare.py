@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from vibe8_core.dashboard.scores import RAW_MEASURES, SCORES
 from vibe8_core.dashboard.stats import compare_groups, comparison_table
+from vibe8_core.scoring import RAW_MEASURES, SCORES
 
 GROUPINGS = {"author_type": "Author type", "author_model": "Model"}
 _TYPE_LABELS = {"human": "Human", "ai": "AI", "unknown": "Unknown"}

@@ -14,15 +14,17 @@ from typing import Any
 
 import pandas as pd
 
-from vibe8_core.dashboard.scores import (
+from vibe8_core.scoring import (
+    HOTSPOT_MIN_CC,
+    HOTSPOT_MIN_COMMITS,
     RAW_MEASURES,
     SCORES,
-    grade,
+    grade_for_score,
     overall_score,
+    package_status,
     raw_measures_of,
     scores_of,
 )
-from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS
 from vibe8_core.store import RunRecord
 
 SCORE_COLUMNS = [f"score_{spec.key}" for spec in SCORES]
@@ -64,7 +66,7 @@ def run_row(run: RunRecord) -> dict[str, Any]:
         "files": size.get("files"),
         "sloc": size.get("sloc"),
         "overall": overall,
-        "grade": grade(overall),
+        "grade": grade_for_score(overall),
         "security_high": security.get("high"),
         "errors": len(run.errors),
     }
@@ -332,8 +334,6 @@ def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
 
 
 def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
-    from vibe8_core.dashboard.scores import package_status
-
     deps = metrics.get("deps") if isinstance(metrics.get("deps"), Mapping) else {}
     rows = [
         {

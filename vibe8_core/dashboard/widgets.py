@@ -12,7 +12,7 @@ import streamlit as st
 from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.charts import GRADE_COLOURS
 from vibe8_core.dashboard.frames import runs_by_id
-from vibe8_core.dashboard.scores import SCORES, grade
+from vibe8_core.scoring import SCORES, grade_for_score
 from vibe8_core.store import AccessError
 
 ANALYZE_PAGE = "pages/analyze.py"
@@ -54,7 +54,7 @@ def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float
             before = previous.get(spec.key) if previous else None
             delta = None if value is None or before is None else round(value - before, 1)
             column.metric(
-                f"{spec.label} · {grade(value)}",
+                f"{spec.label} · {grade_for_score(value)}",
                 fmt_score(value),
                 delta=None if delta is None else f"{delta:+.1f}",
                 help=spec.meaning,

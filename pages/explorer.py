@@ -19,7 +19,7 @@ COUNT_COLUMNS = {
 }
 user = current_user()
 st.title("File explorer")
-runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True)
+runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True, headers_only=True)
 
 run_id = widgets.run_from_query(runs, key="explorer_run")
 try:

@@ -11,7 +11,7 @@ from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("Run dashboard")
-runs = widgets.runs_or_demo(user.id, key="run_demo", allow_query=True)
+runs = widgets.runs_or_demo(user.id, key="run_demo", allow_query=True, headers_only=True)
 
 run_id = widgets.run_from_query(runs)
 try:

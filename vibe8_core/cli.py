@@ -75,13 +75,20 @@ def _dump(data: Any) -> None:
 
 
 def cmd_migrate(args: argparse.Namespace, ctx: CliContext) -> int:
+    """Upgrade the schema, then store a current summary on every run that lacks one (older rows, or
+    summaries of an older version after an upgrade changed a score's formula)."""
     db = Database(ctx.settings.database)
     try:
         db.check_connection()
+        upgrade(ctx.settings.database.url)
+        with db.unit_of_work() as uow:
+            refreshed = uow.runs.refresh_summaries()
+            uow.commit()
     finally:
         db.dispose()
-    upgrade(ctx.settings.database.url)
     print("Database schema is up to date.")
+    if refreshed:
+        print(f"Stored the summary of {refreshed:,} run(s).")
     return 0
 
 

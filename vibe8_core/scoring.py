@@ -4,14 +4,15 @@ Every score is 0-100, higher is better. Most use one curve, `half_score`: 100 wh
 badness is 0, 50 when it equals the collector's `half` point, tending to 0 as it grows. The curve never
 goes negative and needs no clamp, so a score stays comparable however bad a project is.
 
-The collectors store five scores themselves; a run's ten scores and its raw measures are read from
-its metrics here too, so the engine, the store and the dashboard share one set of formulas.
+The collectors store five scores themselves; a run's ten scores, its raw measures and the summary
+stored with every run (`RunSummary`, what a history row shows) are read from its metrics here too, so
+the engine, the store and the dashboard share one set of formulas.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass
 from typing import Any, Literal
 
 # Grade thresholds on a 0-100 "higher is better" score: A >= 80, B >= 60, C >= 40, D >= 20, else E.
@@ -270,3 +271,51 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
         "security_per_ksloc": round(per_ksloc(sec_total, sloc), 2) if security else None,
         "avg_file_sloc": _number(_section(metrics, "size").get("avg_file_sloc")),
     }
+
+
+# -- the summary stored with every run ------------------------------------------------------------------
+# Bump whenever a formula above or RunSummary's fields change: stored summaries of another version are
+# then computed afresh when read, and rewritten by `python -m vibe8_core migrate`.
+SUMMARY_VERSION = 1
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a history row shows of a run, computed once from its metrics and stored beside them
+    (`analysis_runs.summary`), so that listing thousands of runs never reads their metrics."""
+
+    scores: dict[str, float | None]  # SCORES' keys
+    overall: float | None
+    raw: dict[str, float | None]  # RAW_MEASURES' columns
+    files: float | None
+    sloc: float | None
+    security_high: float | None
+    errors: int  # how many error entries the analysis left
+    version: int = SUMMARY_VERSION
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Any) -> RunSummary | None:
+        """The stored summary; None when it is missing, malformed or of another version (recompute it)."""
+        if not isinstance(data, dict) or data.get("version") != SUMMARY_VERSION:
+            return None
+        try:
+            return cls(**data)
+        except TypeError:
+            return None
+
+
+def summarize_run(metrics: Metrics, errors: Sequence[Any]) -> RunSummary:
+    scores = scores_of(metrics)
+    size = _section(metrics, "size")
+    return RunSummary(
+        scores=scores,
+        overall=overall_score(scores),
+        raw=raw_measures_of(metrics),
+        files=_number(size.get("files")),
+        sloc=_number(size.get("sloc")),
+        security_high=_number(_section(metrics, "security").get("high")),
+        errors=len(errors),
+    )

@@ -133,3 +133,24 @@ def _ok_file(folder: Path) -> Path:
     path = folder / "ok.py"
     path.write_bytes(GOOD_PY)
     return path
+
+
+def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> None:
+    from sqlalchemy import null, select, update
+
+    from vibe8_core.scoring import summarize_run
+    from vibe8_core.store import NewRun
+    from vibe8_core.store.models import AnalysisRun
+
+    metrics = {"lint": {"total": 3, "linting_score": 80.0}, "size": {"files": 1, "sloc": 100}}
+    with db.unit_of_work() as uow:
+        user = uow.users.get_or_create_by_email("ada@example.com")
+        run = uow.runs.create(user.id, NewRun(submission_type="upload", metrics=metrics, file_tree=None, errors=[]))
+        uow.session.execute(update(AnalysisRun).values(summary=null()))  # as after upgrading to 0003
+        uow.commit()
+    code, out, _ = _run(capsys, "migrate")
+    assert code == 0 and out.splitlines() == ["Database schema is up to date.", "Stored the summary of 1 run(s)."]
+    with db.unit_of_work() as uow:
+        stored = uow.session.scalar(select(AnalysisRun.summary).where(AnalysisRun.run_id == run.run_id))
+    assert stored == summarize_run(metrics, []).to_json()
+    assert _run(capsys, "migrate")[1].splitlines() == ["Database schema is up to date."]

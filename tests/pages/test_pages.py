@@ -5,10 +5,16 @@ from __future__ import annotations
 import io
 import zipfile
 
+import pandas as pd
 import pytest
+import streamlit as st
+from sqlalchemy import null, update
 
 from tests.pages.conftest import make_run
+from vibe8_core.dashboard import frames
 from vibe8_core.store import AccessError
+from vibe8_core.store.models import AnalysisRun
+from vibe8_core.store.runs import RunRepository
 
 PAGES = (
     "pages/analyze.py",
@@ -194,6 +200,18 @@ def test_history_lists_newest_first_and_filters_change_the_rows(history, alice, 
     assert not at.exception
 
 
+def test_history_shows_runs_stored_before_summaries_with_the_same_scores(history, alice, open_page, page_env):
+    before = open_page(alice, "pages/history.py").dataframe[0].value.set_index("run_id")
+    with page_env.unit_of_work() as uow:  # as a database upgraded to 0003 and not yet refreshed
+        uow.session.execute(update(AnalysisRun).values(summary=null()))
+        uow.commit()
+    st.cache_data.clear()
+    after = open_page(alice, "pages/history.py").dataframe[0].value.set_index("run_id")
+    columns = ["overall", "grade", "sloc", *frames.SCORE_COLUMNS]
+    pd.testing.assert_frame_equal(after[columns], before[columns])
+    assert after["overall"].notna().all()
+
+
 def test_history_exports_the_filtered_rows(history, alice, open_page):
     at = open_page(alice, "pages/history.py")
     at.multiselect(key="history_projects").set_value(["lib"]).run()
@@ -225,6 +243,18 @@ def test_run_dashboard_shows_grade_ten_scores_deltas_panels_and_errors(history, 
         assert title in subheaders
     assert any("package index could not be reached" in text for text in texts(at, "markdown"))
     assert any("shop.zip" in text for text in texts(at, "markdown"))
+
+
+@pytest.mark.parametrize("page", ("pages/run.py", "pages/explorer.py"))
+def test_pages_showing_one_run_never_read_every_runs_scores(history, alice, open_page, monkeypatch, page):
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("a one-run page listed every run's summary")
+
+    monkeypatch.setattr(RunRepository, "summaries_for_user", refuse)
+    at = open_page(alice, page)
+    assert not at.exception
+    picker = at.selectbox[0]
+    assert picker.value == str(history[-1].run_id) and len(picker.options) == len(history)
 
 
 def test_github_run_shows_repo_branch_and_sha(history, alice, open_page):

@@ -13,16 +13,16 @@ from tests.pages.conftest import make_run
 from vibe8_core import scoring
 from vibe8_core.dashboard import frames, stats
 from vibe8_core.dashboard.progress import job_progress
-from vibe8_core.store import JobRecord, RunRecord
+from vibe8_core.store import JobRecord, RunSummaryRecord
 
 
-def record(new, *, created: datetime | None = None) -> RunRecord:
-    return RunRecord(
+def summary_record(new, *, created: datetime | None = None) -> RunSummaryRecord:
+    return RunSummaryRecord(
         run_id=uuid.uuid4(), user_id=uuid.uuid4(), created_at=created or datetime.now(UTC),
         submission_type=new.submission_type, upload_filename=new.upload_filename,
         project_name=new.project_name, author_type=new.author_type, author_model=new.author_model,
         git_repo_url=new.git_repo_url, git_branch=new.git_branch, git_commit_sha=new.git_commit_sha,
-        metrics=new.metrics, errors=new.errors, file_tree=new.file_tree,
+        summary=scoring.summarize_run(new.metrics, new.errors),
     )  # fmt: skip
 
 
@@ -65,8 +65,8 @@ def test_compare_groups_finds_a_clear_difference_and_refuses_tiny_groups():
 
 
 def test_runs_frame_and_filters():
-    old = record(make_run("shop", seed=1), created=datetime(2026, 1, 5, tzinfo=UTC))
-    new = record(make_run("lib", "ai", "claude", seed=2), created=datetime(2026, 3, 5, tzinfo=UTC))
+    old = summary_record(make_run("shop", seed=1), created=datetime(2026, 1, 5, tzinfo=UTC))
+    new = summary_record(make_run("lib", "ai", "claude", seed=2), created=datetime(2026, 3, 5, tzinfo=UTC))
     frame = frames.runs_frame([new, old])
     assert list(frame["project"]) == ["lib", "shop"]
     assert frame.loc[0, "author"] == "AI · claude"
@@ -75,7 +75,28 @@ def test_runs_frame_and_filters():
     assert frames.filter_runs(frame, early)["project"].tolist() == ["shop"]
     assert b"run_id,created_at,project" in frames.export_csv(frame)
     assert frames.export_json(frame).startswith(b"[")
-    assert frames.runs_frame([]).empty
+    assert frames.runs_frame([]).empty and list(frames.runs_frame([]).columns) == frames.RUN_COLUMNS
+
+
+def test_a_history_row_is_its_runs_summary():
+    new = make_run("lib", "ai", "claude", seed=2)
+    row = frames.runs_frame([summary_record(new)]).iloc[0]
+    scores = scoring.scores_of(new.metrics)
+    assert row["overall"] == scoring.overall_score(scores) and row["grade"] == scoring.grade_for_score(row["overall"])
+    assert {key: row[f"score_{key}"] for key in scores if scores[key] is not None} == {
+        key: value for key, value in scores.items() if value is not None
+    }
+    assert np.isnan(row["score_churn"])  # no git history
+    assert row["sloc"] == new.metrics["size"]["sloc"] and row["errors"] == len(new.errors)
+    assert row["lint_per_ksloc"] == scoring.raw_measures_of(new.metrics)["lint_per_ksloc"]
+
+
+def test_headers_frame_is_enough_for_a_run_picker():
+    runs = [summary_record(make_run("lib", seed=2), created=datetime(2026, 3, 5, 9, 30, tzinfo=UTC))]
+    headers = frames.headers_frame(runs)
+    assert list(headers.columns) == frames.HEADER_COLUMNS
+    assert frames.runs_by_id(headers) == frames.runs_by_id(frames.runs_frame(runs))
+    assert list(frames.runs_by_id(headers).values()) == ["lib · 2026-03-05 09:30 · Human · developer"]
 
 
 def test_tree_frames_treemap_and_file_findings():

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 import uuid
+from dataclasses import asdict, fields, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import null, select, update
 
-from vibe8_core.store import Database, ForbiddenError, NewRun, NotFoundError, RunFilter
-from vibe8_core.store.models import Job
+from vibe8_core.scoring import SUMMARY_VERSION, summarize_run
+from vibe8_core.store import Database, ForbiddenError, NewRun, NotFoundError, RunFilter, RunHeader
+from vibe8_core.store.models import AnalysisRun, Job
 
 
 def _run(project: str = "p", author_type: str = "human", model: str = "developer") -> NewRun:
@@ -182,3 +184,97 @@ def test_deleting_a_user_cascades_and_deleting_a_run_sets_job_result_null(db: Da
     with db.unit_of_work() as uow:
         assert uow.runs.count_for_user(ada.id) == 0
         assert uow.jobs.list_for_user(ada.id) == []
+
+
+# -- run summaries ----------------------------------------------------------------------------------------
+SCORED = {
+    "lint": {"total": 12, "linting_score": 67.6},
+    "cyclomatic": {"avg_cc": 3.2, "complexity_score": 69.4},
+    "size": {"files": 4, "sloc": 640, "avg_file_sloc": 160.0},
+    "security": {"high": 1, "medium": 0, "low": 2, "security_score": 60.0},
+}
+
+
+def _scored_run(project: str = "p") -> NewRun:
+    return replace(_run(project=project), metrics=SCORED)
+
+
+def _stored_summary(db: Database, run_id: uuid.UUID) -> object:
+    with db.unit_of_work() as uow:
+        return uow.session.scalar(select(AnalysisRun.summary).where(AnalysisRun.run_id == run_id))
+
+
+def _store_summary(db: Database, run_id: uuid.UUID, summary: object) -> None:
+    with db.unit_of_work() as uow:
+        uow.session.execute(update(AnalysisRun).where(AnalysisRun.run_id == run_id).values(summary=summary))
+        uow.commit()
+
+
+def test_a_new_run_stores_its_summary(db: Database) -> None:
+    ada = _user(db, "ada@example.com")
+    with db.unit_of_work() as uow:
+        run = uow.runs.create(ada.id, _scored_run())
+        uow.commit()
+    stored = _stored_summary(db, run.run_id)
+    assert stored == summarize_run(SCORED, ["x.py: syntax error"]).to_json()
+    assert stored["version"] == SUMMARY_VERSION and stored["errors"] == 1 and stored["sloc"] == 640.0
+    assert stored["scores"]["lint"] == 67.6 and stored["overall"] is not None
+
+
+def test_summaries_and_headers_list_the_owners_runs_newest_first(db: Database) -> None:
+    ada, bob = _user(db, "ada@example.com"), _user(db, "bob@example.com")
+    with db.unit_of_work() as uow:
+        created = [uow.runs.create(ada.id, _scored_run(project=f"p{i % 2}")) for i in range(3)]
+        uow.runs.create(bob.id, _scored_run())
+        uow.commit()
+    with db.unit_of_work() as uow:
+        full = uow.runs.list_for_user(ada.id, limit=None)
+        rows = uow.runs.summaries_for_user(ada.id)
+        headers = uow.runs.headers_for_user(ada.id)
+        only_p1 = uow.runs.summaries_for_user(ada.id, RunFilter(project_name="p1"))
+    newest_first = [run.run_id for run in reversed(created)]
+    assert [row.run_id for row in rows] == [header.run_id for header in headers] == newest_first
+    for row, header, record in zip(rows, headers, full, strict=True):
+        assert asdict(header) == {field.name: getattr(record, field.name) for field in fields(RunHeader)}
+        assert row.source_label == record.source_label == "x.py"
+        assert row.summary == summarize_run(record.metrics, record.errors)
+    assert [row.run_id for row in only_p1] == [created[1].run_id]
+
+
+def test_missing_or_outdated_summaries_are_computed_when_listed_and_stored_by_refresh(db: Database) -> None:
+    ada, bob = _user(db, "ada@example.com"), _user(db, "bob@example.com")
+    with db.unit_of_work() as uow:
+        runs = [uow.runs.create(ada.id, _scored_run()) for _ in range(4)]
+        foreign = uow.runs.create(bob.id, _scored_run())
+        uow.commit()
+    fresh = summarize_run(SCORED, ["x.py: syntax error"])
+    outdated = {**fresh.to_json(), "version": SUMMARY_VERSION - 1, "overall": 1.0}
+    unreadable = {**fresh.to_json(), "unknown_field": 1}
+    _store_summary(db, runs[0].run_id, null())  # a row from before migration 0003
+    _store_summary(db, runs[1].run_id, outdated)
+    _store_summary(db, runs[2].run_id, unreadable)
+    _store_summary(db, foreign.run_id, null())
+    with db.unit_of_work() as uow:
+        assert [row.summary for row in uow.runs.summaries_for_user(ada.id)] == [fresh] * 4
+    assert _stored_summary(db, runs[0].run_id) is None, "listing computes, it does not write"
+    assert _stored_summary(db, runs[1].run_id) == outdated
+
+    with db.unit_of_work() as uow:
+        assert uow.runs.refresh_summaries() == 4  # three of ada's, one of bob's
+        uow.commit()
+    for run in (*runs, foreign):
+        assert _stored_summary(db, run.run_id) == fresh.to_json()
+    with db.unit_of_work() as uow:
+        assert uow.runs.refresh_summaries() == 0
+
+
+def test_newest_run_id_is_the_owners_newest(db: Database) -> None:
+    ada, bob = _user(db, "ada@example.com"), _user(db, "bob@example.com")
+    with db.unit_of_work() as uow:
+        assert uow.runs.newest_run_id(ada.id) is None
+        uow.runs.create(ada.id, _run())
+        newest = uow.runs.create(ada.id, _run())
+        uow.runs.create(bob.id, _run())
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.runs.newest_run_id(ada.id) == newest.run_id

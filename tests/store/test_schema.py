@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -160,3 +162,41 @@ def test_check_constraints_refuse_unknown_values(db, table: str, column: str, ba
     }[table]
     with pytest.raises(IntegrityError), db.engine.begin() as conn:
         conn.execute(text(f"UPDATE {table} SET {column} = :v WHERE {key[0]} = :k"), {"v": bad, "k": key[1]})
+
+
+def test_0003_adds_the_run_summary_and_downgrades_without_touching_other_data(empty_database_url: str) -> None:
+    """Rows from before 0003 keep NULL; downgrading drops only the column (no table copy, which on
+    SQLite with foreign keys on would have emptied jobs.result_run_id)."""
+    from sqlalchemy import insert, select
+
+    from vibe8_core.store.models import AnalysisRun, Job, User
+
+    upgrade(empty_database_url, "0002_job_runner_columns")
+    engine = create_engine(empty_database_url)
+    try:
+        user_id, run_id = uuid.uuid4(), uuid.uuid4()
+        with engine.begin() as conn:
+            conn.execute(insert(User.__table__).values(id=user_id, email="old@example.com"))
+            conn.execute(
+                insert(AnalysisRun.__table__).values(
+                    run_id=run_id, user_id=user_id, submission_type="upload", metrics={}
+                )
+            )
+            conn.execute(
+                insert(Job.__table__).values(
+                    job_id="j", user_id=user_id, status="completed", source_kind="upload", result_run_id=run_id
+                )
+            )
+        assert "summary" not in {column["name"] for column in inspect(engine).get_columns("analysis_runs")}
+
+        upgrade(empty_database_url)
+        with engine.connect() as conn:
+            assert conn.execute(select(AnalysisRun.summary)).scalar_one() is None
+
+        downgrade(empty_database_url, "0002_job_runner_columns")
+        assert "summary" not in {column["name"] for column in inspect(engine).get_columns("analysis_runs")}
+        with engine.connect() as conn:
+            assert conn.execute(select(Job.result_run_id)).scalar_one() == run_id
+            assert conn.execute(select(AnalysisRun.run_id)).scalar_one() == run_id
+    finally:
+        engine.dispose()

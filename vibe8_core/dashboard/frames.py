@@ -20,12 +20,9 @@ from vibe8_core.scoring import (
     RAW_MEASURES,
     SCORES,
     grade_for_score,
-    overall_score,
     package_status,
-    raw_measures_of,
-    scores_of,
 )
-from vibe8_core.store import RunRecord
+from vibe8_core.store import RunHeader, RunSummaryRecord
 
 SCORE_COLUMNS = [f"score_{spec.key}" for spec in SCORES]
 RAW_COLUMNS = [measure.column for measure in RAW_MEASURES]
@@ -47,14 +44,9 @@ def author_label(author_type: str | None, author_model: str | None) -> str:
     return f"{kind} · {author_model}" if author_model else kind
 
 
-def run_row(run: RunRecord) -> dict[str, Any]:
-    """One history row: who/what/when, the ten scores, the overall grade and the raw measures."""
-    metrics = run.metrics or {}
-    scores = scores_of(metrics)
-    overall = overall_score(scores)
-    size = metrics.get("size") if isinstance(metrics.get("size"), dict) else {}
-    security = metrics.get("security") if isinstance(metrics.get("security"), dict) else {}
-    row: dict[str, Any] = {
+def header_row(run: RunHeader) -> dict[str, Any]:
+    """Who analysed what, and when, as history columns."""
+    return {
         "run_id": str(run.run_id),
         "created_at": run.created_at,
         "project": run.project_name or "(unnamed)",
@@ -63,33 +55,66 @@ def run_row(run: RunRecord) -> dict[str, Any]:
         "author_type": run.author_type or "unknown",
         "author_model": run.author_model or "unknown",
         "author": author_label(run.author_type, run.author_model),
-        "files": size.get("files"),
-        "sloc": size.get("sloc"),
-        "overall": overall,
-        "grade": grade_for_score(overall),
-        "security_high": security.get("high"),
-        "errors": len(run.errors),
     }
-    row.update({f"score_{key}": value for key, value in scores.items()})
-    row.update(raw_measures_of(metrics))
+
+
+def run_row(run: RunSummaryRecord) -> dict[str, Any]:
+    """One history row: who/what/when, the ten scores, the overall grade and the raw measures."""
+    summary = run.summary
+    row = header_row(run)
+    row.update(
+        files=summary.files,
+        sloc=summary.sloc,
+        overall=summary.overall,
+        grade=grade_for_score(summary.overall),
+        security_high=summary.security_high,
+        errors=summary.errors,
+    )
+    row.update({f"score_{key}": value for key, value in summary.scores.items()})
+    row.update(summary.raw)
     return row
 
 
-def runs_frame(runs: Iterable[RunRecord]) -> pd.DataFrame:
+HEADER_COLUMNS = [
+    "run_id",
+    "created_at",
+    "project",
+    "source",
+    "submission_type",
+    "author_type",
+    "author_model",
+    "author",
+]
+RUN_NUMBER_COLUMNS = ["files", "sloc", "overall", "security_high", *SCORE_COLUMNS, *RAW_COLUMNS]
+RUN_COLUMNS = [
+    *HEADER_COLUMNS,
+    "files",
+    "sloc",
+    "overall",
+    "grade",
+    "security_high",
+    "errors",
+    *SCORE_COLUMNS,
+    *RAW_COLUMNS,
+]
+
+
+def headers_frame(runs: Iterable[RunHeader]) -> pd.DataFrame:
+    """Runs as who/what/when only (for run pickers), newest first (the repositories' order is kept)."""
+    return _history_frame([header_row(run) for run in runs], HEADER_COLUMNS)
+
+
+def runs_frame(runs: Iterable[RunSummaryRecord]) -> pd.DataFrame:
     """Runs as a DataFrame, newest first (the repositories' order is kept)."""
-    rows = [run_row(run) for run in runs]
-    frame = pd.DataFrame.from_records(rows) if rows else pd.DataFrame(columns=_EMPTY_RUN_COLUMNS)
-    numeric = ["files", "sloc", "overall", "security_high", *SCORE_COLUMNS, *RAW_COLUMNS]
-    for column in numeric:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    frame = _history_frame([run_row(run) for run in runs], RUN_COLUMNS)
+    frame[RUN_NUMBER_COLUMNS] = frame[RUN_NUMBER_COLUMNS].apply(pd.to_numeric, errors="coerce").astype("float64")
     return frame
 
 
-_EMPTY_RUN_COLUMNS = [
-    "run_id", "created_at", "project", "source", "submission_type", "author_type", "author_model",
-    "author", "files", "sloc", "overall", "grade", "security_high", "errors", *SCORE_COLUMNS, *RAW_COLUMNS,
-]  # fmt: skip
+def _history_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows, columns=columns)
+    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True)
+    return frame
 
 
 @dataclass(frozen=True)

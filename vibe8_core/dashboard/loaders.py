@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from vibe8_core.dashboard import resources
-from vibe8_core.dashboard.frames import TreeFrames, runs_frame, tree_frames
+from vibe8_core.dashboard.frames import TreeFrames, headers_frame, runs_frame, tree_frames
 from vibe8_core.store import JobRecord, NotFoundError, RunRecord
 
 
@@ -36,21 +36,25 @@ def parse_run_id(raw: Any) -> uuid.UUID:
 def history_stamp(user_id: uuid.UUID) -> HistoryStamp:
     with resources.database().unit_of_work() as uow:
         count = uow.runs.count_for_user(user_id)
-        newest = uow.runs.list_for_user(user_id, limit=1)
-    return HistoryStamp(count, str(newest[0].run_id) if newest else None)
+        newest = uow.runs.newest_run_id(user_id)
+    return HistoryStamp(count, str(newest) if newest else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def user_runs(user_id: uuid.UUID, stamp: HistoryStamp) -> pd.DataFrame:
-    """All of the user's runs as one row each (no file trees), newest first."""
+def user_runs(user_id: uuid.UUID, stamp: HistoryStamp, *, headers_only: bool = False) -> pd.DataFrame:
+    """All of the user's runs as one row each, newest first, from their stored summaries (never their
+    metrics or file trees); with `headers_only`, who/what/when alone: enough for a run picker, and far
+    cheaper for the pages that show one run."""
     del stamp  # part of the cache key only
     with resources.database().unit_of_work() as uow:
-        runs = uow.runs.list_for_user(user_id, limit=None)
+        if headers_only:
+            return headers_frame(uow.runs.headers_for_user(user_id))
+        runs = uow.runs.summaries_for_user(user_id)
     return runs_frame(runs)
 
 
-def runs_for(user_id: uuid.UUID) -> pd.DataFrame:
-    return user_runs(user_id, history_stamp(user_id))
+def runs_for(user_id: uuid.UUID, *, headers_only: bool = False) -> pd.DataFrame:
+    return user_runs(user_id, history_stamp(user_id), headers_only=headers_only)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)

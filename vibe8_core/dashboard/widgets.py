@@ -113,9 +113,12 @@ def panel(title: str, meaning: str) -> Iterator[None]:
         yield
 
 
-def runs_or_demo(user_id: uuid.UUID, key: str, *, allow_query: bool = False) -> pd.DataFrame:
-    """The user's runs; with none (and no ?run=… to refuse), the demo offer, and the page stops."""
-    runs = loaders.runs_for(user_id)
+def runs_or_demo(
+    user_id: uuid.UUID, key: str, *, allow_query: bool = False, headers_only: bool = False
+) -> pd.DataFrame:
+    """The user's runs (with `headers_only`, who/what/when without scores: enough for a picker); with
+    none (and no ?run=… to refuse), the demo offer, and the page stops."""
+    runs = loaders.runs_for(user_id, headers_only=headers_only)
     if runs.empty and not (allow_query and st.query_params.get("run")):
         demo_offer(user_id, key=key)
         st.stop()

@@ -11,7 +11,16 @@ from vibe8_core.store.errors import (
     NotFoundError,
     StoreError,
 )
-from vibe8_core.store.records import ClaimedJob, JobRecord, NewRun, RunFilter, RunRecord, UserRecord
+from vibe8_core.store.records import (
+    ClaimedJob,
+    JobRecord,
+    NewRun,
+    RunFilter,
+    RunHeader,
+    RunRecord,
+    RunSummaryRecord,
+    UserRecord,
+)
 
 __all__ = [
     "AccessError",
@@ -23,7 +32,9 @@ __all__ = [
     "NewRun",
     "NotFoundError",
     "RunFilter",
+    "RunHeader",
     "RunRecord",
+    "RunSummaryRecord",
     "StoreError",
     "UnitOfWork",
     "UserRecord",

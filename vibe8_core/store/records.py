@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from vibe8_core.scoring import RunSummary
+
 
 @dataclass(frozen=True)
 class UserRecord:
@@ -46,8 +48,8 @@ class NewRun:
 
 
 @dataclass(frozen=True)
-class RunRecord:
-    """A stored analysis. `file_tree` is None unless it was asked for (it can be large)."""
+class RunHeader:
+    """Who analysed what, and when: the columns every view of a run shows."""
 
     run_id: uuid.UUID
     user_id: uuid.UUID
@@ -60,9 +62,6 @@ class RunRecord:
     git_repo_url: str | None
     git_branch: str | None
     git_commit_sha: str | None
-    metrics: dict[str, Any]
-    errors: list[str]
-    file_tree: dict[str, Any] | None = None
 
     @property
     def source_label(self) -> str:
@@ -70,6 +69,22 @@ class RunRecord:
             sha = (self.git_commit_sha or "")[:10]
             return f"{self.git_repo_url}@{self.git_branch}" + (f" ({sha})" if sha else "")
         return self.upload_filename or "upload"
+
+
+@dataclass(frozen=True)
+class RunSummaryRecord(RunHeader):
+    """A run as a history row needs it: its header and its RunSummary, without metrics or file tree."""
+
+    summary: RunSummary
+
+
+@dataclass(frozen=True)
+class RunRecord(RunHeader):
+    """A stored analysis. `file_tree` is None unless it was asked for (it can be large)."""
+
+    metrics: dict[str, Any]
+    errors: list[str]
+    file_tree: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready columns (for exports and the command line)."""

@@ -1,16 +1,23 @@
-"""Analysis runs: create, a user's history, owner-checked get and delete."""
+"""Analysis runs: create, a user's history (full records or summary rows), owner-checked get and delete."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
+from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
+from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
 from vibe8_core.store.models import AnalysisRun
-from vibe8_core.store.records import NewRun, RunFilter, RunRecord
+from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, RunSummaryRecord
+
+_HEADER_COLUMNS = tuple(getattr(AnalysisRun, field.name) for field in fields(RunHeader))
+_NEWEST_FIRST = (AnalysisRun.created_at.desc(), AnalysisRun.run_id.desc())
+_METRICS_BATCH = 500  # runs whose metrics are read per query when summaries are computed
 
 
 def _record(run: AnalysisRun, *, with_tree: bool = False) -> RunRecord:
@@ -65,6 +72,7 @@ class RunRepository:
             git_repo_url=new.git_repo_url,
             git_branch=new.git_branch,
             git_commit_sha=new.git_commit_sha,
+            summary=summarize_run(new.metrics, new.errors).to_json(),
         )
         self.session.add(run)
         self.session.flush()
@@ -81,10 +89,56 @@ class RunRepository:
     ) -> list[RunRecord]:
         """The user's runs, newest first, without their file trees."""
         stmt = _filtered(select(AnalysisRun), user_id, filters or RunFilter())
-        stmt = stmt.order_by(AnalysisRun.created_at.desc(), AnalysisRun.run_id.desc()).offset(offset)
+        stmt = stmt.order_by(*_NEWEST_FIRST).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_record(run) for run in self.session.scalars(stmt)]
+
+    def headers_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> list[RunHeader]:
+        """All of the user's runs, newest first, as who/what/when only (enough to pick one)."""
+        return [RunHeader(*row) for row in self._history(user_id, filters)]
+
+    def summaries_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> list[RunSummaryRecord]:
+        """All of the user's runs, newest first, as history rows: header columns and the stored summary,
+        never metrics or file trees. A summary that is missing or of another version is computed from
+        the run's metrics here (and left unwritten: `refresh_summaries` stores them)."""
+        rows = self._history(user_id, filters, AnalysisRun.summary)
+        summaries = {row.run_id: RunSummary.from_json(row.summary) for row in rows}
+        summaries.update(self._computed_summaries([run_id for run_id, found in summaries.items() if found is None]))
+        return [RunSummaryRecord(*row[: len(_HEADER_COLUMNS)], summary=summaries[row.run_id]) for row in rows]
+
+    def _history(self, user_id: uuid.UUID, filters: RunFilter | None, *extra: Any) -> list[Row[Any]]:
+        """The header columns (and `extra` ones) of the user's runs, newest first."""
+        stmt = _filtered(select(*_HEADER_COLUMNS, *extra), user_id, filters or RunFilter())
+        return list(self.session.execute(stmt.order_by(*_NEWEST_FIRST)).all())
+
+    def refresh_summaries(self) -> int:
+        """Store a current summary on every run (of any user) whose summary is missing or of another
+        version, as after an upgrade; returns how many were written."""
+        stored = self.session.execute(select(AnalysisRun.run_id, AnalysisRun.summary))
+        computed = self._computed_summaries(
+            [run_id for run_id, summary in stored if RunSummary.from_json(summary) is None]
+        )
+        if computed:
+            values = [{"run_id": run_id, "summary": summary.to_json()} for run_id, summary in computed.items()]
+            self.session.execute(update(AnalysisRun), values)
+        return len(computed)
+
+    def _computed_summaries(self, run_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, RunSummary]:
+        computed: dict[uuid.UUID, RunSummary] = {}
+        for start in range(0, len(run_ids), _METRICS_BATCH):
+            batch = run_ids[start : start + _METRICS_BATCH]
+            stmt = select(AnalysisRun.run_id, AnalysisRun.metrics, AnalysisRun.errors).where(
+                AnalysisRun.run_id.in_(batch)
+            )
+            for run_id, metrics, errors in self.session.execute(stmt):
+                computed[run_id] = summarize_run(metrics or {}, errors or [])
+        return computed
+
+    def newest_run_id(self, user_id: uuid.UUID) -> uuid.UUID | None:
+        """The id of the user's newest run (with the count, a cheap stamp of the history)."""
+        stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id).order_by(*_NEWEST_FIRST).limit(1)
+        return self.session.scalar(stmt)
 
     def count_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> int:
         stmt = _filtered(select(func.count()).select_from(AnalysisRun), user_id, filters or RunFilter())

@@ -286,6 +286,18 @@ def test_explorer_shows_treemap_table_and_a_files_findings(history, alice, open_
     assert all("models/" in path for path in at.dataframe[0].value["path"])
 
 
+def test_explorer_says_does_not_parse_only_for_the_file_that_does_not(alice, open_page, seed):
+    new = make_run(files=3)
+    broken, fine = new.file_tree["files"][1]["path"], new.file_tree["files"][2]["path"]
+    new.file_tree["files"][1]["parse_error"] = "invalid syntax (line 3)"
+    run = seed.run(alice, new)
+    at = open_page(alice, "pages/explorer.py", run=str(run.run_id))
+    at.selectbox(key="explorer_file").set_value(fine).run()
+    assert not at.exception and not any("does not parse" in text for text in texts(at, "error"))
+    at.selectbox(key="explorer_file").set_value(broken).run()
+    assert texts(at, "error") == ["This file does not parse: invalid syntax (line 3)"]
+
+
 def run_tree_path_with_duplicate(run) -> str:
     return make_run(project=run.project_name, seed=0).file_tree["files"][0]["path"]
 

@@ -114,6 +114,25 @@ def test_tree_frames_treemap_and_file_findings():
     assert frames.tree_frames(None).empty
 
 
+def test_tree_frames_read_every_column_and_tolerate_partial_entries():
+    broken = {"path": "pkg/broken.py", "sloc": "12", "parse_error": "invalid syntax (line 3)", "blocks": [{"line": 4}]}
+    sparse = {"path": "pkg/sparse.py", "findings": [{"collector": "lint", "code": "F401", "line": 2, "extra": None}]}
+    tree = frames.tree_frames({"files": [make_run(files=1).file_tree["files"][0], broken, sparse, {"sloc": 1}, "x"]})
+    files = tree.files
+    assert list(files.columns) == ["path", *frames.FILE_NUMBER_COLUMNS, *frames.FILE_TEXT_COLUMNS, "folder", "hotspot"]
+    assert list(tree.blocks.columns) == list(frames.BLOCK_COLUMNS)
+    assert list(tree.findings.columns) == list(frames.FINDING_COLUMNS)
+    assert files["path"].tolist()[1:] == ["pkg/broken.py", "pkg/sparse.py"]  # entries without a path are skipped
+    assert all(files[column].dtype == "float64" for column in frames.FILE_NUMBER_COLUMNS)
+    assert files["sloc"].iloc[1] == 12.0 and np.isnan(files["sloc"].iloc[2])  # numbers: read, else missing
+    # Text is a str or None, never NaN (NaN is truthy: every file would say it does not parse).
+    assert files["parse_error"].tolist() == [None, "invalid syntax (line 3)", None]
+    assert files.set_index("path").loc["pkg/sparse.py"]["grade"] is None
+    assert tree.blocks["name"].tolist()[-1] is None and tree.blocks["line"].tolist()[-1] == 4
+    assert tree.findings.iloc[-1]["extra"] == {} and tree.findings.iloc[-1]["text"] is None
+    assert files["folder"].tolist()[1:] == ["pkg", "pkg"] and not files["hotspot"].any()
+
+
 def test_file_changes_between_two_runs():
     before = pd.DataFrame({"path": ["a.py", "b.py", "c.py"], "severity": [10.0, 50.0, 20.0]})
     after = pd.DataFrame({"path": ["b.py", "c.py", "d.py"], "severity": [30.0, 40.0, 5.0]})

@@ -34,6 +34,9 @@ FILE_NUMBER_COLUMNS = (
 FILE_TEXT_COLUMNS = ("mi_rank", "grade", "last_change", "parse_error")
 FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra")
 BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive")
+FINDING_TEXT_COLUMNS = ("collector", "code", "message", "severity", "text")
+BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive")
+BLOCK_TEXT_COLUMNS = ("name", "kind", "rank")
 SEVERITY_ORDER = ("high", "medium", "low", "info")
 CC_RANKS = ("A", "B", "C", "D", "E", "F")
 
@@ -164,53 +167,60 @@ def export_json(frame: pd.DataFrame) -> bytes:
 
 
 # -- file trees ------------------------------------------------------------------------------------
-def _tree_files(file_tree: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+def _tree_files(file_tree: Mapping[str, Any] | None) -> list[dict[str, Any]]:
     files = (file_tree or {}).get("files")
-    return [entry for entry in files or [] if isinstance(entry, Mapping) and entry.get("path")]
+    return [entry for entry in files or [] if isinstance(entry, dict) and entry.get("path")]  # JSON: plain dicts
 
 
-def files_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
+def _columns(
+    items: list[dict[str, Any]], columns: Sequence[str], numbers: Sequence[str], texts: Sequence[str]
+) -> dict[str, pd.Series]:
+    """Columns read straight from the stored dicts (a missing key is a missing value): numbers as
+    numbers (anything else NaN); text as str or None, never NaN, which is truthy (a missing
+    parse_error would show); other columns as pandas infers them."""
+    data = {}
+    for column in columns:
+        values = [item.get(column) for item in items]
+        if column in numbers:
+            data[column] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+        else:
+            data[column] = pd.Series(values, dtype=object if column in texts else None)
+    return data
+
+
+def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per file with every per-file metric (no blocks or findings)."""
-    rows = []
-    for entry in _tree_files(file_tree):
-        row = {"path": str(entry["path"])}
-        for column in FILE_NUMBER_COLUMNS:
-            row[column] = entry.get(column)
-        for column in FILE_TEXT_COLUMNS:
-            row[column] = entry.get(column)
-        rows.append(row)
-    frame = pd.DataFrame.from_records(rows, columns=["path", *FILE_NUMBER_COLUMNS, *FILE_TEXT_COLUMNS])
-    for column in FILE_NUMBER_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    frame["folder"] = frame["path"].map(lambda path: posixpath.dirname(path) or ".")
+    paths = [str(entry["path"]) for entry in entries]
+    data = _columns(entries, FILE_NUMBER_COLUMNS + FILE_TEXT_COLUMNS, FILE_NUMBER_COLUMNS, FILE_TEXT_COLUMNS)
+    frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
+    frame[list(FILE_NUMBER_COLUMNS)] = frame[list(FILE_NUMBER_COLUMNS)].astype("float64")
+    frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
     frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
         frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
     )
     return frame
 
 
-def _nested_rows(file_tree: Mapping[str, Any] | None, key: str, columns: tuple[str, ...]) -> pd.DataFrame:
+def _nested_frame(
+    entries: list[dict[str, Any]], key: str, columns: tuple[str, ...], numbers: Sequence[str], texts: Sequence[str]
+) -> pd.DataFrame:
     """One row per item of every file's `key` list (blocks or findings), with the file's path."""
-    rows = [
-        {"path": entry["path"], **{column: item.get(column) for column in columns[1:]}}
-        for entry in _tree_files(file_tree)
-        for item in entry.get(key) or []
-        if isinstance(item, Mapping)
-    ]
-    return pd.DataFrame.from_records(rows, columns=list(columns))
+    paths, items = [], []
+    for entry in entries:
+        for item in entry.get(key) or ():
+            if isinstance(item, dict):
+                paths.append(entry["path"])
+                items.append(item)
+    return pd.DataFrame({"path": pd.Series(paths), **_columns(items, columns[1:], numbers, texts)})
 
 
-def blocks_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
-    frame = _nested_rows(file_tree, "blocks", BLOCK_COLUMNS)
-    for column in ("line", "end_line", "complexity", "cognitive"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    return frame
+def _blocks_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    return _nested_frame(entries, "blocks", BLOCK_COLUMNS, BLOCK_NUMBER_COLUMNS, BLOCK_TEXT_COLUMNS)
 
 
-def findings_frame(file_tree: Mapping[str, Any] | None) -> pd.DataFrame:
-    frame = _nested_rows(file_tree, "findings", FINDING_COLUMNS)
-    frame["line"] = pd.to_numeric(frame["line"], errors="coerce")
-    frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, Mapping) else {})
+def _findings_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = _nested_frame(entries, "findings", FINDING_COLUMNS, ("line",), FINDING_TEXT_COLUMNS)
+    frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, dict) else {})
     return frame
 
 
@@ -228,7 +238,8 @@ class TreeFrames:
 
 
 def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
-    return TreeFrames(files_frame(file_tree), blocks_frame(file_tree), findings_frame(file_tree))
+    entries = _tree_files(file_tree)
+    return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries))
 
 
 def treemap_nodes(files: pd.DataFrame) -> pd.DataFrame:

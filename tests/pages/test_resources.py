@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import runpy
 
+import pytest
+
 from tests.pages.conftest import APP
 from vibe8_core.config import load_settings
 from vibe8_core.dashboard import resources
@@ -49,3 +51,39 @@ def test_the_polling_job_list_survives_a_database_hiccup(seed, alice, open_page,
     at = open_page(alice, "pages/analyze.py")
     assert not at.exception
     assert any("retries by itself" in w.value for w in at.warning)
+
+
+def test_big_loads_pause_the_cycle_collector_and_always_resume_it(seed, alice, monkeypatch):
+    import gc
+
+    from vibe8_core.dashboard import loaders
+    from vibe8_core.dashboard.loaders import cycle_collector_paused
+    from vibe8_core.store.runs import RunRepository
+
+    run = seed.run(alice)
+    seen = []  # was the collector running while the repository read?
+
+    def spying(method):
+        def spy(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return method(*args, **kwargs)
+
+        return spy
+
+    for name in ("get", "summaries_for_user"):
+        monkeypatch.setattr(RunRepository, name, spying(getattr(RunRepository, name)))
+    assert len(loaders.runs_for(alice.id)) == 1 and not loaders.run_tree(alice.id, run.run_id).empty
+    assert seen == [False, False] and gc.isenabled()
+    with cycle_collector_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cycle_collector_paused():
+        raise RuntimeError("the database failed mid-load")
+    assert gc.isenabled()
+    gc.disable()  # paused by someone else: left as it was
+    try:
+        with cycle_collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from vibe8_core import scoring
-from vibe8_core.dashboard import frames, stats
+from vibe8_core.dashboard import charts, frames, stats
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunSummaryRecord
 
@@ -131,6 +131,22 @@ def test_tree_frames_read_every_column_and_tolerate_partial_entries():
     assert tree.blocks["name"].tolist()[-1] is None and tree.blocks["line"].tolist()[-1] == 4
     assert tree.findings.iloc[-1]["extra"] == {} and tree.findings.iloc[-1]["text"] is None
     assert files["folder"].tolist()[1:] == ["pkg", "pkg"] and not files["hotspot"].any()
+
+
+def test_charts_draw_what_the_frames_hold():
+    tree = frames.tree_frames(make_run(files=30, seed=4).file_tree)
+    security = tree.findings[tree.findings["collector"] == "security"]
+    figure = charts.security_by_test(tree.findings)
+    drawn = {(bar.name, code): count for bar in figure.data for code, count in zip(bar.y, bar.x, strict=True) if count}
+    assert drawn == security.groupby(["severity", "code"]).size().to_dict() and figure.layout.barmode == "stack"
+    assert [bar.name for bar in figure.data] == [s for s in frames.SEVERITY_ORDER if s in set(security["severity"])]
+    histogram = charts.mi_histogram(tree.files).data[0]
+    assert list(histogram.x) == tree.files["mi"].dropna().tolist() and histogram.xbins.size == 5
+
+    runs = frames.runs_frame([summary_record(make_run(seed=1)), summary_record(make_run(seed=2, github=True))])
+    trend = charts.score_trend(runs, {"score_lint": "Linting", "score_churn": "Churn hotspots"})
+    assert [line.name for line in trend.data] == ["Linting", "Churn hotspots"]
+    assert len(trend.data[0].y) == 2 and list(trend.data[1].y) == [88.0]  # a run without churn is left out
 
 
 def test_file_changes_between_two_runs():

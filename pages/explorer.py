@@ -3,8 +3,8 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import file_findings
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.dashboard.trees import file_findings
 from vibe8_core.store import AccessError
 
 COUNT_COLUMNS = {

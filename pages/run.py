@@ -4,8 +4,8 @@ per collector with the chart worth looking at."""
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import dead_code_list, duplicate_blocks, package_health_frame
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
 from vibe8_core.scoring import grade_for_score, overall_score, scores_of
 from vibe8_core.store import AccessError
 

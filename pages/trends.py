@@ -3,8 +3,9 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import file_changes, ordered_unique, previous_run_id, score_deltas
+from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.dashboard.trees import file_changes
 from vibe8_core.scoring import SCORES, scores_of
 from vibe8_core.store import AccessError
 

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from vibe8_core import scoring
-from vibe8_core.dashboard import charts, frames, stats
+from vibe8_core.dashboard import charts, frames, stats, trees
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunSummaryRecord
 
@@ -100,30 +100,30 @@ def test_headers_frame_is_enough_for_a_run_picker():
 
 
 def test_tree_frames_treemap_and_file_findings():
-    tree = frames.tree_frames(make_run(files=8, seed=3).file_tree)
+    tree = trees.tree_frames(make_run(files=8, seed=3).file_tree)
     assert len(tree.files) == 8 and not tree.blocks.empty and not tree.findings.empty
-    nodes = frames.treemap_nodes(tree.files)
+    nodes = trees.treemap_nodes(tree.files)
     root_total = nodes[nodes["parent"] == ""]["sloc"].sum()
     assert root_total == pytest.approx(tree.files["sloc"].clip(lower=1).sum())
     assert set(nodes["parent"]) - {""} <= set(nodes["id"])
     path = tree.files["path"].iloc[0]
-    found = frames.file_findings(tree, path)
+    found = trees.file_findings(tree, path)
     assert list(found.columns) == ["line", "kind", "code", "severity", "message", "source line"]
     assert "Duplicate" in set(found["kind"])
-    assert frames.duplicate_blocks(tree)["lines"].tolist() == [13]
-    assert frames.tree_frames(None).empty
+    assert trees.duplicate_blocks(tree)["lines"].tolist() == [13]
+    assert trees.tree_frames(None).empty
 
 
 def test_tree_frames_read_every_column_and_tolerate_partial_entries():
     broken = {"path": "pkg/broken.py", "sloc": "12", "parse_error": "invalid syntax (line 3)", "blocks": [{"line": 4}]}
     sparse = {"path": "pkg/sparse.py", "findings": [{"collector": "lint", "code": "F401", "line": 2, "extra": None}]}
-    tree = frames.tree_frames({"files": [make_run(files=1).file_tree["files"][0], broken, sparse, {"sloc": 1}, "x"]})
+    tree = trees.tree_frames({"files": [make_run(files=1).file_tree["files"][0], broken, sparse, {"sloc": 1}, "x"]})
     files = tree.files
-    assert list(files.columns) == ["path", *frames.FILE_NUMBER_COLUMNS, *frames.FILE_TEXT_COLUMNS, "folder", "hotspot"]
-    assert list(tree.blocks.columns) == list(frames.BLOCK_COLUMNS)
-    assert list(tree.findings.columns) == list(frames.FINDING_COLUMNS)
+    assert list(files.columns) == ["path", *trees.FILE_NUMBER_COLUMNS, *trees.FILE_TEXT_COLUMNS, "folder", "hotspot"]
+    assert list(tree.blocks.columns) == list(trees.BLOCK_COLUMNS)
+    assert list(tree.findings.columns) == list(trees.FINDING_COLUMNS)
     assert files["path"].tolist()[1:] == ["pkg/broken.py", "pkg/sparse.py"]  # entries without a path are skipped
-    assert all(files[column].dtype == "float64" for column in frames.FILE_NUMBER_COLUMNS)
+    assert all(files[column].dtype == "float64" for column in trees.FILE_NUMBER_COLUMNS)
     assert files["sloc"].iloc[1] == 12.0 and np.isnan(files["sloc"].iloc[2])  # numbers: read, else missing
     # Text is a str or None, never NaN (NaN is truthy: every file would say it does not parse).
     assert files["parse_error"].tolist() == [None, "invalid syntax (line 3)", None]
@@ -134,12 +134,12 @@ def test_tree_frames_read_every_column_and_tolerate_partial_entries():
 
 
 def test_charts_draw_what_the_frames_hold():
-    tree = frames.tree_frames(make_run(files=30, seed=4).file_tree)
+    tree = trees.tree_frames(make_run(files=30, seed=4).file_tree)
     security = tree.findings[tree.findings["collector"] == "security"]
     figure = charts.security_by_test(tree.findings)
     drawn = {(bar.name, code): count for bar in figure.data for code, count in zip(bar.y, bar.x, strict=True) if count}
     assert drawn == security.groupby(["severity", "code"]).size().to_dict() and figure.layout.barmode == "stack"
-    assert [bar.name for bar in figure.data] == [s for s in frames.SEVERITY_ORDER if s in set(security["severity"])]
+    assert [bar.name for bar in figure.data] == [s for s in trees.SEVERITY_ORDER if s in set(security["severity"])]
     histogram = charts.mi_histogram(tree.files).data[0]
     assert list(histogram.x) == tree.files["mi"].dropna().tolist() and histogram.xbins.size == 5
 
@@ -152,7 +152,7 @@ def test_charts_draw_what_the_frames_hold():
 def test_file_changes_between_two_runs():
     before = pd.DataFrame({"path": ["a.py", "b.py", "c.py"], "severity": [10.0, 50.0, 20.0]})
     after = pd.DataFrame({"path": ["b.py", "c.py", "d.py"], "severity": [30.0, 40.0, 5.0]})
-    changes = frames.file_changes(before, after)
+    changes = trees.file_changes(before, after)
     assert changes.added == ["d.py"] and changes.removed == ["a.py"]
     assert changes.better["path"].tolist() == ["b.py"] and changes.worse["path"].tolist() == ["c.py"]
 

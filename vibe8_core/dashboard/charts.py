@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from vibe8_core.dashboard.frames import CC_RANKS, SEVERITY_ORDER, treemap_nodes
+from vibe8_core.dashboard.trees import CC_RANKS, SEVERITY_ORDER, treemap_nodes
 
 GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
 SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#3b82f6", "info": "#94a3b8"}

@@ -18,7 +18,8 @@ import pandas as pd
 import streamlit as st
 
 from vibe8_core.dashboard import resources
-from vibe8_core.dashboard.frames import TreeFrames, headers_frame, runs_frame, tree_frames
+from vibe8_core.dashboard.frames import headers_frame, runs_frame
+from vibe8_core.dashboard.trees import TreeFrames, tree_frames
 from vibe8_core.store import JobRecord, NotFoundError, RunRecord
 
 

@@ -1,0 +1,272 @@
+"""File trees shaped with pandas: one run's files, function blocks and findings, and what the pages
+draw from them (treemap nodes, one file's findings, duplicate blocks, dead code, file changes).
+
+Everything reads the stored JSON defensively (`.get`), because old runs and newer engines differ.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, package_status
+
+FILE_NUMBER_COLUMNS = (
+    "sloc", "loc", "lloc", "comments", "multi", "blank", "avg_cc", "max_cc", "mi", "doc_covered",
+    "doc_total", "lint_count", "security_count", "dead_code_count", "duplicate_lines", "commits",
+    "lines_added", "lines_deleted", "severity",
+)  # fmt: skip
+FILE_TEXT_COLUMNS = ("mi_rank", "grade", "last_change", "parse_error")
+FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra")
+BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive")
+FINDING_TEXT_COLUMNS = ("collector", "code", "message", "severity", "text")
+BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive")
+BLOCK_TEXT_COLUMNS = ("name", "kind", "rank")
+SEVERITY_ORDER = ("high", "medium", "low", "info")
+CC_RANKS = ("A", "B", "C", "D", "E", "F")
+
+
+def _tree_files(file_tree: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    files = (file_tree or {}).get("files")
+    return [entry for entry in files or [] if isinstance(entry, dict) and entry.get("path")]  # JSON: plain dicts
+
+
+def _columns(
+    items: list[dict[str, Any]], columns: Sequence[str], numbers: Sequence[str], texts: Sequence[str]
+) -> dict[str, pd.Series]:
+    """Columns read straight from the stored dicts (a missing key is a missing value): numbers as
+    numbers (anything else NaN); text as str or None, never NaN, which is truthy (a missing
+    parse_error would show); other columns as pandas infers them."""
+    data = {}
+    for column in columns:
+        values = [item.get(column) for item in items]
+        if column in numbers:
+            data[column] = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce")
+        else:
+            data[column] = pd.Series(values, dtype=object if column in texts else None)
+    return data
+
+
+def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    """One row per file with every per-file metric (no blocks or findings)."""
+    paths = [str(entry["path"]) for entry in entries]
+    data = _columns(entries, FILE_NUMBER_COLUMNS + FILE_TEXT_COLUMNS, FILE_NUMBER_COLUMNS, FILE_TEXT_COLUMNS)
+    frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
+    frame[list(FILE_NUMBER_COLUMNS)] = frame[list(FILE_NUMBER_COLUMNS)].astype("float64")
+    frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
+    frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
+        frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
+    )
+    return frame
+
+
+def _nested_frame(
+    entries: list[dict[str, Any]], key: str, columns: tuple[str, ...], numbers: Sequence[str], texts: Sequence[str]
+) -> pd.DataFrame:
+    """One row per item of every file's `key` list (blocks or findings), with the file's path."""
+    paths, items = [], []
+    for entry in entries:
+        for item in entry.get(key) or ():
+            if isinstance(item, dict):
+                paths.append(entry["path"])
+                items.append(item)
+    return pd.DataFrame({"path": pd.Series(paths), **_columns(items, columns[1:], numbers, texts)})
+
+
+def _blocks_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    return _nested_frame(entries, "blocks", BLOCK_COLUMNS, BLOCK_NUMBER_COLUMNS, BLOCK_TEXT_COLUMNS)
+
+
+def _findings_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = _nested_frame(entries, "findings", FINDING_COLUMNS, ("line",), FINDING_TEXT_COLUMNS)
+    frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, dict) else {})
+    return frame
+
+
+@dataclass(frozen=True)
+class TreeFrames:
+    """A run's file tree, shaped once: files, function blocks and findings."""
+
+    files: pd.DataFrame
+    blocks: pd.DataFrame
+    findings: pd.DataFrame
+
+    @property
+    def empty(self) -> bool:
+        return self.files.empty
+
+
+def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
+    entries = _tree_files(file_tree)
+    return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries))
+
+
+def treemap_nodes(files: pd.DataFrame) -> pd.DataFrame:
+    """Folders and files as treemap nodes: id, parent, label, SLOC (folders sum their files) and
+    severity (folders: the SLOC-weighted mean of their files)."""
+    if files.empty:
+        return pd.DataFrame(columns=["id", "parent", "label", "sloc", "severity", "kind"])
+    leaves = pd.DataFrame(
+        {
+            "id": files["path"],
+            "parent": files["folder"].where(files["folder"] != ".", ""),
+            "label": files["path"].map(posixpath.basename),
+            "sloc": files["sloc"].fillna(0).clip(lower=1),
+            "severity": files["severity"].fillna(0),
+            "kind": "file",
+        }
+    )
+    weighted = leaves.assign(weight=leaves["sloc"] * leaves["severity"])
+    folders: dict[str, list[float]] = {}
+    for parent, sloc, weight in zip(weighted["parent"], weighted["sloc"], weighted["weight"], strict=True):
+        folder = parent
+        while folder:
+            totals = folders.setdefault(folder, [0.0, 0.0])
+            totals[0] += sloc
+            totals[1] += weight
+            folder = posixpath.dirname(folder)
+    folder_rows = pd.DataFrame(
+        {
+            "id": list(folders),
+            "parent": [posixpath.dirname(folder) for folder in folders],
+            "label": [posixpath.basename(folder) + "/" for folder in folders],
+            "sloc": [totals[0] for totals in folders.values()],
+            "severity": [totals[1] / totals[0] if totals[0] else 0.0 for totals in folders.values()],
+            "kind": "folder",
+        }
+    )
+    return pd.concat([folder_rows, leaves], ignore_index=True)
+
+
+def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MIN_CC) -> pd.DataFrame:
+    """Everything wrong with one file, by line: findings plus its complex functions."""
+    found = tree.findings[tree.findings["path"] == path]
+    rows = [
+        {
+            "line": row.line,
+            "kind": _COLLECTOR_LABELS.get(row.collector, row.collector),
+            "code": row.code,
+            "severity": row.severity,
+            "message": _finding_message(row.collector, row.message, row.extra),
+            "source line": row.text or "",
+        }
+        for row in found.itertuples(index=False)
+    ]
+    blocks = tree.blocks[(tree.blocks["path"] == path) & (tree.blocks["complexity"] >= min_block_cc)]
+    rows += [
+        {
+            "line": row.line,
+            "kind": "Complexity",
+            "code": f"CC {row.rank}",
+            "severity": "medium" if row.complexity < 21 else "high",
+            "message": f"{row.kind or 'block'} {row.name} has cyclomatic complexity {row.complexity:.0f}"
+            + (f" (cognitive {row.cognitive:.0f})" if pd.notna(row.cognitive) else ""),
+            "source line": "",
+        }
+        for row in blocks.itertuples(index=False)
+    ]
+    frame = pd.DataFrame.from_records(rows, columns=["line", "kind", "code", "severity", "message", "source line"])
+    return frame.sort_values(["line", "kind"], kind="stable", ignore_index=True)
+
+
+_COLLECTOR_LABELS = {
+    "lint": "Lint",
+    "security": "Security",
+    "dead_code": "Dead code",
+    "dupes": "Duplicate",
+    "docs": "Docstring",
+}
+
+
+def _finding_message(collector: str, message: Any, extra: Mapping[str, Any]) -> str:
+    text = str(message or "")
+    if collector == "dupes" and extra.get("twin_path") and not text:
+        return f"Also at {extra['twin_path']}:{extra.get('twin_line')}"
+    return text
+
+
+def duplicate_blocks(tree: TreeFrames, limit: int = 15) -> pd.DataFrame:
+    """The biggest duplicated blocks (each pair shown once)."""
+    dupes = tree.findings[tree.findings["collector"] == "dupes"]
+    rows = []
+    seen: set[tuple[str, int, str, int]] = set()
+    for row in dupes.itertuples(index=False):
+        extra = row.extra
+        start = int(row.line or 0)
+        end = int(extra.get("end_line") or start)
+        twin = str(extra.get("twin_path") or "")
+        twin_start = int(extra.get("twin_line") or 0)
+        key = min((row.path, start, twin, twin_start), (twin, twin_start, row.path, start))
+        if key in seen:
+            continue
+        seen.add(key)
+        twin_end = extra.get("twin_end_line") or twin_start
+        rows.append(
+            {
+                "lines": end - start + 1,
+                "file": f"{row.path}:{start}-{end}",
+                "also at": f"{twin}:{twin_start}-{twin_end}" if twin else "",
+                "first line": row.text or "",
+            }
+        )
+    frame = pd.DataFrame.from_records(rows, columns=["lines", "file", "also at", "first line"])
+    return frame.sort_values("lines", ascending=False, kind="stable").head(limit).reset_index(drop=True)
+
+
+def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
+    dead = tree.findings[tree.findings["collector"] == "dead_code"]
+    frame = pd.DataFrame(
+        {
+            "file": dead["path"],
+            "line": dead["line"],
+            "kind": dead["extra"].map(lambda extra: extra.get("kind", "")),
+            "name": dead["extra"].map(lambda extra: extra.get("name", "")),
+            "confidence %": dead["extra"].map(lambda extra: extra.get("confidence")),
+            "message": dead["message"],
+        }
+    )
+    return frame.sort_values(["file", "line"], ignore_index=True)
+
+
+def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
+    deps = metrics.get("deps") if isinstance(metrics.get("deps"), Mapping) else {}
+    rows = [
+        {
+            "package": item.get("name"),
+            "specifier": item.get("specifier") or "",
+            "pinned": bool(item.get("pinned")),
+            "imported": item.get("imported"),
+            "latest": item.get("latest") if item.get("latest") not in (None, "unknown") else "unknown",
+            "status": package_status(item),
+        }
+        for item in deps.get("package_health") or []
+        if isinstance(item, Mapping)
+    ]
+    return pd.DataFrame.from_records(rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"])
+
+
+@dataclass(frozen=True)
+class FileChanges:
+    added: list[str]
+    removed: list[str]
+    better: pd.DataFrame  # path, severity before/after, change
+    worse: pd.DataFrame
+
+
+def file_changes(before: pd.DataFrame, after: pd.DataFrame, *, tolerance: float = 0.5) -> FileChanges:
+    """Files added / removed between two runs, and common files whose severity moved."""
+    old = before.set_index("path")["severity"]
+    new = after.set_index("path")["severity"]
+    added = sorted(set(new.index) - set(old.index))
+    removed = sorted(set(old.index) - set(new.index))
+    common = new.index.intersection(old.index)
+    moved = pd.DataFrame({"before": old[common], "after": new[common]})
+    moved["change"] = (moved["after"] - moved["before"]).round(1)
+    moved = moved.reset_index(names="path")
+    better = moved[moved["change"] < -tolerance].sort_values("change", ignore_index=True)
+    worse = moved[moved["change"] > tolerance].sort_values("change", ascending=False, ignore_index=True)
+    return FileChanges(added, removed, better, worse)

@@ -46,6 +46,7 @@ class ParsedSource:
     text: str  # decoded text (undecodable bytes replaced, so line-based collectors still work)
     tree: ast.Module | None
     parse_error: str | None
+    data: bytes  # the bytes as read (bandit's file-level tests read them, not the decoded text)
 
     @cached_property
     def lines(self) -> list[str]:

@@ -89,6 +89,6 @@ def read_source(root: Path, path: str) -> ParsedSource:
     data = abs_path.read_bytes()
     text, decode_error = decode_source(data)
     if decode_error:
-        return ParsedSource(path, abs_path, text, None, decode_error)
+        return ParsedSource(path, abs_path, text, None, decode_error, data)
     tree, parse_error = parse_source(text, path)
-    return ParsedSource(path, abs_path, text, tree, parse_error)
+    return ParsedSource(path, abs_path, text, tree, parse_error, data)

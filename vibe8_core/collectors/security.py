@@ -107,7 +107,7 @@ def scan_tree(source: ParsedSource) -> dict[str, Any]:
     visitor annotates the nodes it passes, so security runs after every other per-file collector.
     """
     visitor = _TestedNodesVisitor(
-        str(source.abs_path), io.BytesIO(source.abs_path.read_bytes()), BanditMetaAst(), _bandit_tests(),
+        str(source.abs_path), io.BytesIO(source.data), BanditMetaAst(), _bandit_tests(),
         False, {}, Metrics(),
     )  # fmt: skip
     try:

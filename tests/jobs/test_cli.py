@@ -154,3 +154,11 @@ def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> No
         stored = uow.session.scalar(select(AnalysisRun.summary).where(AnalysisRun.run_id == run.run_id))
     assert stored == summarize_run(metrics, []).to_json()
     assert _run(capsys, "migrate")[1].splitlines() == ["Database schema is up to date."]
+
+
+def test_every_command_module_registers_its_commands() -> None:
+    """Commands are found by module, so a helper adding one touches no shared file; none may go missing."""
+    from vibe8_core.cli.main import build_parser
+
+    sub = next(a for a in build_parser()._actions if a.dest == "command")
+    assert set(sub.choices) >= {"migrate", "analyze", "submit", "worker", "jobs", "runs", "show", "delete", "demo"}

@@ -1,0 +1,50 @@
+"""`submit`: queue an upload or a GitHub repository for a worker."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vibe8_core.cli.context import CliContext, CliError
+from vibe8_core.identity import resolve_cli_user
+from vibe8_core.jobs.submissions import AUTHOR_TYPES, Authorship, submit_github, submit_upload
+
+if TYPE_CHECKING:
+    from vibe8_core.cli.context import Subparsers
+
+
+def register(sub: Subparsers) -> None:
+    submit = sub.add_parser("submit", help="queue an upload or a GitHub repository for analysis")
+    submit.add_argument("--user", required=True, metavar="EMAIL")
+    source = submit.add_mutually_exclusive_group(required=True)
+    source.add_argument("--file", metavar="PATH", help="a .py file or a .zip/.tar.gz/.tgz archive")
+    source.add_argument("--github", metavar="URL", help="https://github.com/OWNER/REPO")
+    submit.add_argument("--branch", help="branch to analyse (with --github)")
+    submit.add_argument("--project")
+    submit.add_argument("--author-type", choices=AUTHOR_TYPES, default="human")
+    submit.add_argument("--author-model")
+    submit.set_defaults(handler=cmd_submit, validate=_validate)
+
+
+def _validate(args: argparse.Namespace) -> str | None:
+    return "--github needs --branch" if args.github and not args.branch else None
+
+
+def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
+    db, settings = ctx.db, ctx.settings
+    with db.unit_of_work() as uow:
+        user = resolve_cli_user(uow, settings.auth, args.user, create=True)
+        uow.commit()
+    who = Authorship(project_name=args.project, author_type=args.author_type, author_model=args.author_model)
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise CliError(f"{args.file}: no such file.")
+        job_id = submit_upload(db, settings, user.id, path.name, path.read_bytes(), who)
+    else:
+        job_id = submit_github(db, settings, user.id, args.github, args.branch, who)
+    print(f"Queued job {job_id}; a worker will pick it up (`python -m vibe8_core worker`).", file=sys.stderr)
+    print(job_id)
+    return 0

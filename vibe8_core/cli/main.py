@@ -1,0 +1,69 @@
+"""The parser (assembled from every module in `vibe8_core.cli.commands`) and the one place refusals are printed."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from sqlalchemy.exc import DBAPIError
+
+from vibe8_core.analysis import NoPythonFilesError
+from vibe8_core.auth import AuthError
+from vibe8_core.cli import commands
+from vibe8_core.cli.context import CliContext, CliError, Handler
+from vibe8_core.config import ConfigError, load_settings
+from vibe8_core.demo import DemoError
+from vibe8_core.jobs.submissions import SubmissionError
+from vibe8_core.sources import SourceError
+from vibe8_core.store import AccessError, DatabaseUnavailableError
+
+EXIT_REFUSED = 2
+REFUSALS = (
+    ConfigError,
+    DatabaseUnavailableError,
+    SubmissionError,
+    SourceError,
+    NoPythonFilesError,
+    AuthError,
+    DemoError,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command module's `register(sub)`, in module-name order."""
+    parser = argparse.ArgumentParser(prog="python -m vibe8_core", description="Vibe8 code-quality analysis")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    validate = getattr(args, "validate", None)
+    problem = validate(args) if validate is not None else None
+    if problem:
+        parser.error(problem)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
+    handler: Handler = args.handler
+    ctx: CliContext | None = None
+    try:
+        ctx = CliContext(load_settings())
+        return handler(args, ctx)
+    except AccessError as exc:
+        print(f"vibe8: {exc.public_message}", file=sys.stderr)
+    except (CliError, *REFUSALS) as exc:
+        print(f"vibe8: {exc}", file=sys.stderr)
+    except DBAPIError as exc:  # the database went away mid-command
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"vibe8: the database failed during the command: {reason}", file=sys.stderr)
+    finally:
+        if ctx is not None:
+            ctx.close()
+    return EXIT_REFUSED

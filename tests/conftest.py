@@ -80,7 +80,7 @@ def migrated_postgres_url(postgres_server_url: str) -> str:
 
 def _truncate(db: Database) -> None:
     with db.engine.begin() as conn:
-        for table in ("jobs", "analysis_runs", "users"):
+        for table in ("sign_ins", "jobs", "analysis_runs", "users"):
             conn.execute(text(f"DELETE FROM {table}"))
 
 

@@ -36,7 +36,8 @@ JWKS_MAX_AGE_S = 3600.0
 JWKS_REFETCH_INTERVAL_S = 30.0
 MAX_TOKEN_CHARS = 16 * 1024
 
-_DOMAIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?")
+# A bare host name, optionally with a port (a tenant behind a custom domain, or a local test tenant).
+_DOMAIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::[0-9]{1,5})?")
 _LOCAL_PART_RE = re.compile(r"[a-z0-9!#$%&'*+/=?^_`{|}~.-]+")
 _DOMAIN_LABEL_RE = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 
@@ -101,6 +102,26 @@ def verify_id_token(
         if not isinstance(value, str) or not value.strip():
             raise AuthError(f"The sign-in token has no usable '{claim}' claim.")
     return claims
+
+
+def check_fresh_authentication(claims: dict[str, Any], *, max_age_s: float, now: float | None = None) -> float:
+    """Return when the person authenticated (`auth_time`, else `iat`), refusing anything older than `max_age_s`.
+
+    A token is only good for the sign-in it was issued for: a captured token (or one minted by a
+    silent re-authentication on an old provider session) is refused once that moment has passed.
+    """
+    now = time.time() if now is None else now
+    moments = {"iat": claims.get("iat")}
+    if "auth_time" in claims:
+        moments["auth_time"] = claims["auth_time"]
+    for name, value in moments.items():
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            raise AuthError(f"The sign-in token has no usable '{name}' claim.")
+        if now - value > max_age_s + LEEWAY_S:
+            raise AuthError("This sign-in is too old to be accepted; please sign in again.")
+        if value - now > LEEWAY_S:
+            raise AuthError("The sign-in token is not valid yet; check the server clock.")
+    return float(moments.get("auth_time", moments["iat"]))  # type: ignore[arg-type]
 
 
 _DECODE_ERRORS: tuple[tuple[type[jwt.PyJWTError], str], ...] = (

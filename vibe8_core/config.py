@@ -57,6 +57,16 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ConfigError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}.")
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...]) -> str:
+    """One of `choices` (case-insensitive); the first is the default."""
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return choices[0]
+    if raw not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {raw!r}.")
+    return raw
+
+
 def _list(env: Mapping[str, str], name: str, default: tuple[str, ...] = ()) -> tuple[str, ...]:
     raw = env.get(name)
     if raw is None:
@@ -119,12 +129,21 @@ class JobSettings:
     finished_job_max_age_s: float = 7 * 24 * 3600.0
 
 
+AUTH_MODES = ("popup", "oidc")
+
+
 @dataclass(frozen=True)
 class AuthSettings:
+    """Who may sign in, how (see README "Sign-in with Auth0"), and how long a sign-in lasts."""
+
     auth0_domain: str = ""
     auth0_client_id: str = ""
     allowed_emails: tuple[str, ...] = ()
     local_user: str = "local@localhost"
+    mode: str = "popup"  # popup: streamlit-auth0 in the browser; oidc: Streamlit's st.login on the server
+    max_auth_age_s: float = 300.0  # an ID token is accepted only this soon after the person authenticated
+    session_lifetime_s: float = 8 * 3600.0  # a session ends this long after the authentication, whatever happens
+    session_idle_s: float = 30 * 60.0  # ... or after this long without an interaction
 
     @property
     def enabled(self) -> bool:
@@ -193,5 +212,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             auth0_client_id=env.get("AUTH0_CLIENT_ID", "").strip(),
             allowed_emails=_list(env, "VIBE8_ALLOWED_EMAILS"),
             local_user=env.get("VIBE8_LOCAL_USER", "").strip() or AuthSettings().local_user,
+            mode=_choice(env, "VIBE8_AUTH_MODE", AUTH_MODES),
+            max_auth_age_s=_float(env, "VIBE8_AUTH_MAX_AGE", AuthSettings().max_auth_age_s, 10.0),
+            session_lifetime_s=_float(env, "VIBE8_SESSION_LIFETIME", AuthSettings().session_lifetime_s, 1.0),
+            session_idle_s=_float(env, "VIBE8_SESSION_IDLE_TIMEOUT", AuthSettings().session_idle_s, 1.0),
         ),
     )

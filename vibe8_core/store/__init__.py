@@ -19,6 +19,7 @@ from vibe8_core.store.records import (
     RunHeader,
     RunRecord,
     RunSummaryRecord,
+    SignInRecord,
     UserRecord,
 )
 
@@ -35,6 +36,7 @@ __all__ = [
     "RunHeader",
     "RunRecord",
     "RunSummaryRecord",
+    "SignInRecord",
     "StoreError",
     "UnitOfWork",
     "UserRecord",

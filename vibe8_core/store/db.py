@@ -1,7 +1,7 @@
 """Engine, sessions and the unit of work.
 
 `Database` builds its engine on first use, never at import. `unit_of_work()` hands out one session
-with the three repositories; it rolls back unless `commit()` was called.
+with its repositories; it rolls back unless `commit()` was called.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from vibe8_core.config import DatabaseSettings
 from vibe8_core.store.errors import DatabaseUnavailableError
 from vibe8_core.store.jobs import JobRepository
 from vibe8_core.store.runs import RunRepository
+from vibe8_core.store.sign_ins import SignInRepository
 from vibe8_core.store.users import UserRepository
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -94,6 +95,7 @@ class UnitOfWork:
         self.users = UserRepository(session)
         self.runs = RunRepository(session)
         self.jobs = JobRepository(session)
+        self.sign_ins = SignInRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

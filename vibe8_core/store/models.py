@@ -194,3 +194,30 @@ class Job(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="jobs")
+
+
+SIGN_IN_MODES = ("popup", "oidc")
+
+
+class SignIn(Base):
+    """One accepted sign-in (added by migration 0004; not in the seed's DATABASE.md).
+
+    Keyed by a hash of the ID token (or of its identifying claims), so that each token is accepted
+    once per deployment, and kept until `expires_at` so that every front end agrees on it; it also
+    carries the session's clock (last activity) and its end (sign-out or a time limit).
+    """
+
+    __tablename__ = "sign_ins"
+    __table_args__ = (CheckConstraint("mode IN ('popup', 'oidc')", name="ck_sign_ins_mode"),)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    mode: Mapped[str] = mapped_column(String, nullable=False)
+    authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now())
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(String, nullable=True)

@@ -154,3 +154,28 @@ class ClaimedJob:
     source_kind: str
     source_metadata: dict[str, Any]
     attempts: int
+
+
+@dataclass(frozen=True)
+class SignInRecord:
+    """An accepted sign-in as the session gate needs it; `now` is the database clock when it was read."""
+
+    token_hash: str
+    user_id: uuid.UUID
+    mode: str
+    authenticated_at: datetime
+    accepted_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    ended_at: datetime | None
+    end_reason: str | None
+    now: datetime
+
+    @property
+    def idle_s(self) -> float:
+        return (self.now - self.last_seen_at).total_seconds()
+
+    @property
+    def age_s(self) -> float:
+        """Seconds since the person last proved who they are to the identity provider."""
+        return (self.now - self.authenticated_at).total_seconds()

@@ -48,7 +48,7 @@ def main() -> None:
     navigation = st.navigation(pages, position="sidebar" if session.signed_in() else "hidden")
     user = session.require_user(db, settings)
     session.resume_wanted_page(by_name)
-    session.sidebar_identity(user, settings)
+    session.sidebar_identity(db, user, settings)
     try:
         navigation.run()
     except DBAPIError:

@@ -6,7 +6,7 @@ from sqlalchemy.exc import DBAPIError
 from vibe8_core.dashboard import loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
-from vibe8_core.dashboard.session import current_user
+from vibe8_core.dashboard.session import current_user, fragment_user
 from vibe8_core.jobs.submissions import (
     SUGGESTED_MODELS,
     Authorship,
@@ -105,6 +105,7 @@ with github_tab:
 @st.fragment(run_every=1.5)
 def job_board() -> None:
     """Live progress of this user's jobs; a finished job is shown once with its link, then deleted."""
+    fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
     finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
     try:
         jobs = loaders.user_jobs(user.id)

@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 
@@ -57,6 +57,12 @@ def issuer_for(domain: str) -> str:
 def jwks_url_for(domain: str) -> str:
     """Where an Auth0 tenant publishes its signing keys."""
     return f"https://{_checked_domain(domain)}/.well-known/jwks.json"
+
+
+def logout_url(domain: str, client_id: str, return_to: str) -> str:
+    """Auth0's logout endpoint: ends the Auth0 session, then sends the browser to `return_to`
+    (which must be listed in the application's Allowed Logout URLs; its query string is not compared)."""
+    return f"https://{_checked_domain(domain)}/v2/logout?" + urlencode({"client_id": client_id, "returnTo": return_to})
 
 
 def verify_id_token(

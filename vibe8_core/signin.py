@@ -105,10 +105,15 @@ def sign_in_once(db: Database, auth: AuthSettings, claims: dict[str, Any], key: 
     return SignedIn(user=user, token_hash=key, mode=mode)
 
 
-def is_recorded(db: Database, key: str) -> bool:
-    """Whether this token was accepted before (OIDC: another tab of the same browser session)."""
+def resume_sign_in(db: Database, auth: AuthSettings, key: str) -> SignedIn | None:
+    """An already accepted sign-in opened again (OIDC: a new tab carrying the same identity cookie):
+    None if it was never accepted, SessionEnded if it is over, else its re-checked user."""
     with db.unit_of_work() as uow:
-        return uow.sign_ins.get(key) is not None
+        record = uow.sign_ins.get(key)
+    if record is None:
+        return None
+    user = check_sign_in(db, auth, key, record.user_id, activity=True)
+    return SignedIn(user=user, token_hash=key, mode=record.mode)
 
 
 def check_sign_in(db: Database, auth: AuthSettings, key: str, user_id: uuid.UUID, *, activity: bool) -> UserRecord:

@@ -261,11 +261,12 @@ def page_env(monkeypatch: pytest.MonkeyPatch, migrated_sqlite_url: str) -> Itera
     """DATABASE_URL on the migrated SQLite file, emptied; local mode; no embedded worker; clean caches."""
     monkeypatch.setenv("DATABASE_URL", migrated_sqlite_url)
     monkeypatch.setenv("VIBE8_EMBEDDED_WORKER", "0")
-    for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "VIBE8_ALLOWED_EMAILS", "VIBE8_LOCAL_USER"):
+    for name in ("AUTH0_DOMAIN", "AUTH0_CLIENT_ID", "VIBE8_ALLOWED_EMAILS", "VIBE8_LOCAL_USER", "VIBE8_AUTH_MODE",
+                 "VIBE8_AUTH_MAX_AGE", "VIBE8_SESSION_LIFETIME", "VIBE8_SESSION_IDLE_TIMEOUT"):  # fmt: skip
         monkeypatch.delenv(name, raising=False)
     db = Database(DatabaseSettings(url=migrated_sqlite_url))
     with db.engine.begin() as conn:
-        for table in ("jobs", "analysis_runs", "users"):
+        for table in ("sign_ins", "jobs", "analysis_runs", "users"):
             conn.execute(text(f"DELETE FROM {table}"))
     st.cache_data.clear()
     try:

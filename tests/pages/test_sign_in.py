@@ -1,21 +1,24 @@
-"""Start-up refusals and the Auth0 sign-in gate (the login component and token check are faked)."""
+"""Start-up refusals and the Auth0 sign-in gate with AppTest (the login component and the token's
+signature check are faked here; tests/browser drives the real component against a fake Auth0)."""
 
 from __future__ import annotations
 
 import time
 
 import pytest
+from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from tests.pages.conftest import APP
 from vibe8_core.auth import AuthError
-from vibe8_core.dashboard import session
+from vibe8_core.dashboard import auth0_flows
 
 TOKEN = "header.payload.signature"
 
 
 def claims(email: str = "carol@example.com") -> dict:
-    return {"sub": f"auth0|{email}", "email": email, "email_verified": True, "exp": time.time() + 3600}
+    now = int(time.time())
+    return {"sub": f"auth0|{email}", "email": email, "email_verified": True, "iat": now, "exp": now + 3600}
 
 
 def fresh_app() -> AppTest:
@@ -73,22 +76,22 @@ def test_local_mode_signs_in_the_local_user(page_env):
 
 @pytest.fixture
 def auth0(page_env, monkeypatch):
-    """Auth0 mode with a fake login button; returns a dict whose 'token' the button yields."""
+    """Popup mode with a fake login button; returns a dict whose 'token' the button yields."""
     monkeypatch.setenv("AUTH0_DOMAIN", "tenant.example.auth0.com")
     monkeypatch.setenv("AUTH0_CLIENT_ID", "client-123")
     state = {"token": TOKEN, "claims": claims(), "error": None, "verified": []}
 
-    def fake_login(domain, client_id):
-        return state["token"]
+    def fake_token(auth):
+        return True, state["token"]
 
-    def fake_verify(token, *, domain, client_id, **_):
-        state["verified"].append((token, domain, client_id))
+    def fake_verify(token, auth):
+        state["verified"].append((token, auth.auth0_domain, auth.auth0_client_id))
         if state["error"]:
             raise AuthError(state["error"])
         return state["claims"]
 
-    monkeypatch.setattr(session, "_auth0_login", fake_login)
-    monkeypatch.setattr(session, "verify_id_token", fake_verify)
+    monkeypatch.setattr(auth0_flows, "popup_token", fake_token)
+    monkeypatch.setattr(auth0_flows, "verify_popup_token", fake_verify)
     return state
 
 
@@ -109,6 +112,22 @@ def test_the_same_token_is_not_verified_on_every_rerun(auth0):
     auth0["token"] = TOKEN + "2"  # a new token (e.g. after signing in again) is verified
     at.run()
     assert len(auth0["verified"]) == 2
+    assert texts(at, "title") == ["Analyze code"]
+
+
+def test_a_token_used_in_one_session_is_refused_in_another(auth0):
+    first = gate_app()
+    assert texts(first, "title") == ["Analyze code"]
+    replay = gate_app()  # a fresh session handed the same token
+    assert not replay.exception
+    assert texts(replay, "error") == ["This sign-in token has already been used; please sign in again."]
+    assert "vibe8_user" not in replay.session_state
+
+
+def test_a_stale_authentication_is_refused(auth0):
+    auth0["claims"] = {**claims(), "iat": int(time.time()) - 3600}
+    at = gate_app()
+    assert texts(at, "error") == ["This sign-in is too old to be accepted; please sign in again."]
 
 
 def test_no_token_shows_the_sign_in_page(auth0):
@@ -132,21 +151,37 @@ def test_allowlist_refuses_at_sign_in_and_on_a_later_rerun(auth0, monkeypatch):
     at = gate_app()
     assert texts(at, "error") == ["The address carol@example.com is not allowed to use Vibe8."]
     monkeypatch.setenv("VIBE8_ALLOWED_EMAILS", "@example.com")
+    auth0["token"] = TOKEN + "-again"
     at.run()
     assert at.session_state["vibe8_user"].email == "carol@example.com"
     monkeypatch.setenv("VIBE8_ALLOWED_EMAILS", "@other.org")
     at.run()
     assert not at.exception
-    assert texts(at, "error") == ["The address carol@example.com is no longer allowed to use Vibe8."]
+    assert texts(at, "title") == ["Signed out of Vibe8"]
+    assert texts(at, "info") == ["Your access to Vibe8 has been withdrawn."]
     assert "vibe8_user" not in at.session_state
 
 
-def test_sign_out_clears_the_session(auth0):
+def test_idle_session_is_signed_out_at_the_next_interaction(auth0, page_env):
+    at = gate_app()
+    assert texts(at, "title") == ["Analyze code"]
+    with page_env.engine.begin() as conn:
+        conn.execute(text("UPDATE sign_ins SET last_seen_at = '2000-01-01 00:00:00'"))
+    at.run()
+    assert texts(at, "title") == ["Signed out of Vibe8"]
+    assert "without activity" in texts(at, "info")[0]
+    at.run()  # the component still holds the ended token: it is not accepted again
+    assert texts(at, "title") == ["Sign in to Vibe8"] and "vibe8_user" not in at.session_state
+
+
+def test_sign_out_clears_the_session_and_ends_the_sign_in(auth0, page_env):
     at = gate_app()
     at.session_state["vibe8_finished_jobs"] = {"job": ("title", "run")}
     auth0["token"] = None  # the component's Sign Out button
     at.run()
     assert not at.exception
-    assert texts(at, "title") == ["Sign in to Vibe8"]
+    assert texts(at, "title") == ["Signed out of Vibe8"]
     assert "vibe8_user" not in at.session_state
     assert "vibe8_finished_jobs" not in at.session_state
+    with page_env.engine.connect() as conn:
+        assert conn.execute(text("SELECT end_reason FROM sign_ins")).scalars().all() == ["signed_out"]

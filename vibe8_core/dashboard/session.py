@@ -1,53 +1,35 @@
-"""Who is using the app: the one place pages ask for the current user.
+"""Who is using the app: the one place pages ask for the current user, and the one gate that decides.
 
-Local mode (no Auth0 settings): the one local user, with a note that sign-in is off. Auth0 mode: the
-streamlit-auth0 login button hands us the raw ID token, `verify_id_token` checks it, the claims are
-turned into a user by `identity.sign_in_with_claims`, and every rerun re-checks `still_allowed`.
-Any refusal is one sentence on a sign-in page, never a traceback. Sign-out clears the session.
+Local mode (no Auth0 settings): the one local user, with a note that sign-in is off. With Auth0, one of
+two sign-in modes (`VIBE8_AUTH_MODE`, see README "Sign-in with Auth0"): `popup` (streamlit-auth0 hands
+us a raw ID token that `verify_id_token` checks) or `oidc` (Streamlit's own `st.login`, a server-side
+authorization-code flow). Either way `vibe8_core.signin` accepts each token once, and `_recheck` runs on
+every rerun and every fragment refresh: sign-in still open, inside its idle timeout and lifetime, user
+still on record and allowed. Sign-out ends the sign-in, clears everything this session cached, and ends
+the Auth0 session too. Every refusal is one sentence on a page, never a traceback.
 """
 
 from __future__ import annotations
 
-import hashlib
-import time
 import uuid
-from importlib.resources import files
 from typing import Any
 from urllib.parse import urlsplit
 
 import streamlit as st
-import streamlit.components.v1 as components
 
-from vibe8_core.auth import AuthError, verify_id_token
+from vibe8_core import signin
+from vibe8_core.auth import AuthError
 from vibe8_core.config import Settings
-from vibe8_core.identity import local_user, sign_in_with_claims, still_allowed
+from vibe8_core.dashboard import auth0_flows
+from vibe8_core.identity import local_user
 from vibe8_core.store import Database, UserRecord
 
 USER_KEY = "vibe8_user"
-TOKEN_KEY = "vibe8_token_digest"
-EXPIRY_KEY = "vibe8_token_exp"
-LOGIN_WIDGET_KEY = "vibe8_auth0_login"
+SIGN_IN_KEY = "vibe8_sign_in"  # the accepted sign-in (token hash) this session runs on
+ENDED_KEY = "vibe8_ended_sign_in"  # a sign-in this session ended: its token is not offered again
 ENTRY_POINT = "app.py"
 WANTED_PAGE_KEY = "vibe8_wanted_page"
-NOT_READY = 0  # the component's value before its frame has reported anything
-
-_login_component: Any = None
-
-
-def _auth0_login(domain: str, client_id: str) -> Any:
-    """The streamlit-auth0 login button, returning the raw ID token (or None when signed out).
-
-    `streamlit_auth0.login_button` verifies the token with its own verifier and returns only the
-    decoded claims, so the raw token never reaches us. We mount the same frontend build and keep the
-    raw token, so that Vibe8's own `verify_id_token` decides.
-    """
-    global _login_component
-    if _login_component is None:
-        build = files("streamlit_auth0") / "frontend" / "build"
-        _login_component = components.declare_component("vibe8_auth0_login", path=str(build))
-    return _login_component(
-        auth_setup={"clientId": client_id, "domain": domain}, key=LOGIN_WIDGET_KEY, default=NOT_READY
-    )
+SIGNED_OUT_PARAM = auth0_flows.SIGNED_OUT_PARAM
 
 
 def _session_user() -> UserRecord | None:
@@ -73,18 +55,53 @@ def current_user() -> UserRecord:
     return user
 
 
-def sign_out() -> None:
-    """Forget everything this session knew about its user."""
+def fragment_user(db: Database, settings: Settings) -> UserRecord:
+    """The gate for a fragment's timed refresh: the same re-check as a rerun, without counting as
+    activity (a page left open still times out). If the session may not go on, the whole app reruns
+    and its gate shows why."""
+    user = _session_user()
+    if user is None or not settings.auth.enabled:
+        return current_user()
+    try:
+        return _recheck(db, settings, user, activity=False)
+    except signin.SessionEnded:
+        st.rerun(scope="app")
+        raise  # st.rerun does not return
+
+
+def _recheck(db: Database, settings: Settings, user: UserRecord, *, activity: bool) -> UserRecord:
+    """The one mechanism: `signin.check_sign_in` on this session's sign-in."""
+    key = st.session_state.get(SIGN_IN_KEY)
+    if not isinstance(key, str):
+        raise signin.SessionEnded(signin.SIGNED_OUT, signin.end_message(signin.SIGNED_OUT, settings.auth))
+    fresh = signin.check_sign_in(db, settings.auth, key, user.id, activity=activity)
+    st.session_state[USER_KEY] = fresh
+    return fresh
+
+
+def _clear_session() -> None:
+    """Forget everything this session knew about its user, and every cached per-user value."""
     for key in list(st.session_state.keys()):
-        if key != LOGIN_WIDGET_KEY:
+        if not str(key).startswith(auth0_flows.WIDGET_PREFIX):
             del st.session_state[key]
+    st.cache_data.clear()  # per-user caches are keyed by user id; a sign-out leaves none behind
 
 
-def _refuse(message: str) -> None:
-    sign_out()
-    st.title("Sign in to Vibe8")
-    st.error(message)
-    st.caption("Use the sign-in button in the sidebar.")
+def _start(signed: signin.SignedIn) -> None:
+    _clear_session()
+    st.session_state.update({USER_KEY: signed.user, SIGN_IN_KEY: signed.token_hash})
+    st.rerun()  # the next run lists the pages
+
+
+def sign_out(db: Database, settings: Settings, reason: str = signin.SIGNED_OUT) -> None:
+    """End this session's sign-in here and at Auth0, clear the session, show the signed-out page; stops."""
+    key = st.session_state.get(SIGN_IN_KEY)
+    if isinstance(key, str):
+        signin.end_sign_in(db, key, reason)
+    _clear_session()
+    if isinstance(key, str):
+        st.session_state[ENDED_KEY] = key
+    auth0_flows.end_provider_session(settings.auth, reason)
     st.stop()
 
 
@@ -103,56 +120,70 @@ def _local_gate(db: Database, settings: Settings) -> UserRecord:
     st.rerun()  # once per session, so the page list (hidden while signed out) appears
 
 
-def _auth0_gate(db: Database, settings: Settings) -> UserRecord:
+def _popup_gate(db: Database, settings: Settings) -> UserRecord:
     auth = settings.auth
-    with st.sidebar:
-        token = _auth0_login(auth.auth0_domain, auth.auth0_client_id)
+    ready, token = auth0_flows.popup_token(auth)
     user = _session_user()
-    if token is None or token == NOT_READY:
-        if token is None and user is not None:
-            sign_out()
-            st.rerun()  # the next run hides the page list
-        st.title("Sign in to Vibe8")
-        st.write("Vibe8 keeps each person's analyses private. Sign in with the button in the sidebar.")
-        st.stop()
-    digest = hashlib.sha256(str(token).encode()).hexdigest()
-    expired = time.time() > float(st.session_state.get(EXPIRY_KEY, 0))
-    if user is None or st.session_state.get(TOKEN_KEY) != digest or expired:
+    if not ready and user is not None:
+        return user  # the component is (re)loading; the session's own sign-in still decides
+    if token is None:
+        if user is not None:  # the component's own Sign Out button
+            sign_out(db, settings)
+        auth0_flows.sign_in_page(auth, st.query_params.get(SIGNED_OUT_PARAM))
+    key = signin.token_hash(token)  # type: ignore[arg-type]
+    if st.session_state.get(ENDED_KEY) == key:
+        auth0_flows.sign_in_page(auth, signin.SIGNED_OUT)
+    if user is None or st.session_state.get(SIGN_IN_KEY) != key:
         try:
-            claims = verify_id_token(str(token), domain=auth.auth0_domain, client_id=auth.auth0_client_id)
-            with db.unit_of_work() as uow:
-                user = sign_in_with_claims(uow, auth, claims)
-                uow.commit()
+            claims = auth0_flows.verify_popup_token(token, auth)  # type: ignore[arg-type]
+            signed = signin.sign_in_once(db, auth, claims, key, "popup")
         except AuthError as exc:
-            _refuse(str(exc))
-        fresh = _session_user() is None
-        st.session_state.update({USER_KEY: user, TOKEN_KEY: digest, EXPIRY_KEY: claims["exp"]})
-        if fresh:
-            st.rerun()
-    try:
-        allowed = still_allowed(user, auth)
-    except AuthError as exc:
-        _refuse(str(exc))
-    if not allowed:
-        _refuse(f"The address {user.email} is no longer allowed to use Vibe8.")
-    return user
+            _clear_session()
+            auth0_flows.refused_page(auth, str(exc))
+        _start(signed)
+    return user  # type: ignore[return-value]
+
+
+def _oidc_gate(db: Database, settings: Settings) -> UserRecord:
+    auth = settings.auth
+    claims = auth0_flows.oidc_claims(auth)
+    user = _session_user()
+    if claims is None:
+        auth0_flows.sign_in_page(auth, st.query_params.get(SIGNED_OUT_PARAM))
+    key = signin.claims_hash(claims)  # type: ignore[arg-type]
+    if user is None or st.session_state.get(SIGN_IN_KEY) != key:
+        try:
+            auth0_flows.check_oidc_claims(claims, auth)  # type: ignore[arg-type]
+            signed = signin.resume_sign_in(db, auth, key) or signin.sign_in_once(db, auth, claims, key, "oidc")
+        except signin.SessionEnded as exc:
+            sign_out(db, settings, exc.reason)
+        except AuthError as exc:
+            _clear_session()
+            auth0_flows.refused_page(auth, str(exc))
+        _start(signed)
+    return user  # type: ignore[return-value]
 
 
 def require_user(db: Database, settings: Settings) -> UserRecord:
     """Resolve (or re-check) this session's user, or show the sign-in page and stop."""
-    if settings.auth.enabled:
-        return _auth0_gate(db, settings)
-    return _local_gate(db, settings)
+    if not settings.auth.enabled:
+        return _local_gate(db, settings)
+    user = _oidc_gate(db, settings) if settings.auth.mode == "oidc" else _popup_gate(db, settings)
+    try:
+        return _recheck(db, settings, user, activity=True)
+    except signin.SessionEnded as exc:
+        sign_out(db, settings, exc.reason)
+        raise  # sign_out stops the script
 
 
-def sidebar_identity(user: UserRecord, settings: Settings) -> None:
+def sidebar_identity(db: Database, user: UserRecord, settings: Settings) -> None:
     """Who is signed in, and how to leave."""
     with st.sidebar:
         st.caption(f"Signed in as **{user.email}**")
-        if settings.auth.enabled:
-            st.caption("Use *Sign Out* above to end the session.")
-        else:
+        if not settings.auth.enabled:
             st.caption("Sign-in is off (local mode): everyone here is this one local user.")
+        elif st.button("Sign out", key="vibe8_sign_out", icon=":material/logout:"):
+            sign_out(db, settings)
 
 
 def resume_wanted_page(pages: dict[str, Any]) -> None:

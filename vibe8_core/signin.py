@@ -143,6 +143,10 @@ def end_sign_in(db: Database, key: str, reason: str = SIGNED_OUT) -> None:
 
 
 def _verdict(uow: UnitOfWork, auth: AuthSettings, key: str, user_id: uuid.UUID) -> tuple[str | None, UserRecord | None]:
+    try:
+        user = uow.users.get(user_id)
+    except NotFoundError:  # the user was removed (their sign-ins went with them)
+        return REVOKED, None
     record = uow.sign_ins.get(key)
     if record is None or record.user_id != user_id or record.ended_at is not None:
         return (record.end_reason if record and record.ended_at else SIGNED_OUT), None
@@ -150,10 +154,6 @@ def _verdict(uow: UnitOfWork, auth: AuthSettings, key: str, user_id: uuid.UUID) 
         return LIFETIME, None
     if record.idle_s > auth.session_idle_s:
         return IDLE, None
-    try:
-        user = uow.users.get(user_id)
-    except NotFoundError:
-        return REVOKED, None
     try:
         allowed = still_allowed(user, auth)
     except AuthError:

@@ -299,3 +299,17 @@ def test_an_empty_client_id_is_refused(tokens: TokenFactory, jwks: JwksServer) -
 def test_the_default_jwks_url_and_issuer_follow_the_domain() -> None:
     assert auth.jwks_url_for(DOMAIN) == "https://tenant.example.com/.well-known/jwks.json"
     assert auth.issuer_for(DOMAIN) == "https://tenant.example.com/"
+
+
+def test_a_domain_may_carry_a_port() -> None:
+    assert auth.issuer_for("127.0.0.1:8443") == "https://127.0.0.1:8443/"
+    with pytest.raises(AuthError, match="bare host name"):
+        auth.issuer_for("tenant.example.com:port")
+
+
+def test_the_logout_url_names_the_client_and_where_to_return() -> None:
+    url = auth.logout_url(DOMAIN, CLIENT_ID, "https://vibe8.example.com/?signed_out=idle")
+    assert url == (
+        "https://tenant.example.com/v2/logout?client_id=vibe8-client-id"
+        "&returnTo=https%3A%2F%2Fvibe8.example.com%2F%3Fsigned_out%3Didle"
+    )

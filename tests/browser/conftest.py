@@ -8,6 +8,7 @@ Without /usr/bin/chromium the test is skipped with the reason, unless VIBE8_REQU
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -15,11 +16,16 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from vibe8_core.config import PROJECT_ROOT
+from tests.browser.fake_auth0 import Client, FakeAuth0, FakeAuth0Server, write_certificate
+from vibe8_core.config import PROJECT_ROOT, DatabaseSettings
+from vibe8_core.store import Database
 from vibe8_core.store.migrate import upgrade
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,12 +57,13 @@ def chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture
-def app_url(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def running_app(tmp_path: Path, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = (),
+                port: int | None = None) -> Iterator[str]:  # fmt: skip
     """A running Vibe8 on a fresh database, with its embedded worker; yields the base URL."""
     url = f"sqlite:///{tmp_path / 'vibe8.sqlite3'}"
     upgrade(url)
-    port = _free_port()
+    port = port or _free_port()
     env = {key: value for key, value in os.environ.items() if not key.startswith(("AUTH0_", "VIBE8_", "DATABASE_URL"))}
     env.update(
         {
@@ -69,11 +76,12 @@ def app_url(tmp_path: Path) -> Iterator[str]:
             "VIBE8_PACKAGE_INDEX_TIMEOUT": "0.2",
             "VIBE8_CACHE_DIR": str(tmp_path / "cache"),
             "VIBE8_WORKSPACE_DIR": str(tmp_path),
+            **(extra_env or {}),
         }
     )
     log = (tmp_path / "server.log").open("wb")
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true"]  # fmt: skip
+               "--server.address", "127.0.0.1", "--server.headless", "true", *extra_args]  # fmt: skip
     server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -101,6 +109,13 @@ def app_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def app_url(tmp_path: Path) -> Iterator[str]:
+    """A running Vibe8 in local mode (no sign-in)."""
+    with running_app(tmp_path) as base:
+        yield base
+
+
+@pytest.fixture
 def browser_page(chromium: Path) -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
@@ -113,3 +128,71 @@ def browser_page(chromium: Path) -> Iterator[object]:
             yield page
         finally:
             browser.close()
+
+
+# --- sign-in against a local fake Auth0 ------------------------------------------------------------
+
+POPUP_CLIENT_ID = "vibe8-spa"
+OIDC_CLIENT_ID = "vibe8-web"
+OIDC_CLIENT_SECRET = "a-test-only-client-secret"
+IDLE_TIMEOUT_S = 30  # long enough that a loaded machine's slowest step between two clicks stays inside it
+
+
+@dataclass(frozen=True)
+class SignInApp:
+    """A Vibe8 that signs in through the fake tenant; `db` is its database, seeded with two users' runs."""
+
+    base: str
+    mode: str
+    tenant: FakeAuth0
+    db: Database
+
+
+def _oidc_secrets(folder: Path, base: str, tenant: FakeAuth0) -> Path:
+    path = folder / "secrets.toml"
+    path.write_text(
+        f'[auth]\nredirect_uri = "{base}/oauth2callback"\ncookie_secret = "{secrets.token_urlsafe(32)}"\n\n'
+        f'[auth.auth0]\nclient_id = "{OIDC_CLIENT_ID}"\nclient_secret = "{OIDC_CLIENT_SECRET}"\n'
+        f'server_metadata_url = "{tenant.base_url}/.well-known/openid-configuration"\n'
+    )
+    return path
+
+
+@pytest.fixture(params=("popup", "oidc"))
+def signin_app(request: pytest.FixtureRequest, tmp_path: Path, chromium: Path) -> Iterator[SignInApp]:
+    """Vibe8 in `popup` or `oidc` mode against a fake Auth0 over HTTPS (its certificate trusted through
+    SSL_CERT_FILE by the server, ignored by chromium), with a short idle timeout."""
+    mode = request.param
+    cert, key = write_certificate(tmp_path)
+    with FakeAuth0Server(cert, key) as tenant:
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        tenant.clients[POPUP_CLIENT_ID] = Client(POPUP_CLIENT_ID, (base,), (f"{base}/",))
+        callback = f"{base}/oauth2callback"
+        tenant.clients[OIDC_CLIENT_ID] = Client(OIDC_CLIENT_ID, (callback,), (callback,), OIDC_CLIENT_SECRET)
+        env = {"AUTH0_DOMAIN": tenant.domain, "VIBE8_AUTH_MODE": mode, "SSL_CERT_FILE": str(cert),
+               "AUTH0_CLIENT_ID": OIDC_CLIENT_ID if mode == "oidc" else POPUP_CLIENT_ID,
+               "VIBE8_ALLOWED_EMAILS": "@example.com", "VIBE8_SESSION_IDLE_TIMEOUT": str(IDLE_TIMEOUT_S)}  # fmt: skip
+        args = ("--secrets.files", str(_oidc_secrets(tmp_path, base, tenant))) if mode == "oidc" else ()
+        with running_app(tmp_path, env, args, port=port) as started:
+            db = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'vibe8.sqlite3'}"))
+            try:
+                yield SignInApp(base=started, mode=mode, tenant=tenant, db=db)
+            finally:
+                db.dispose()
+
+
+@pytest.fixture
+def browser(chromium: Path) -> Iterator[Any]:
+    """Chromium itself, for tests that need several independent browser contexts (people)."""
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(chromium), headless=True, args=[*CHROMIUM_ARGS, "--ignore-certificate-errors"]
+        )
+        try:
+            yield launched
+        finally:
+            launched.close()

@@ -4,19 +4,9 @@ import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.session import current_user
-from vibe8_core.dashboard.trees import file_findings
+from vibe8_core.dashboard.trees import explorer_columns, file_findings
 from vibe8_core.store import AccessError
 
-COUNT_COLUMNS = {
-    "lint_count": "Lint",
-    "security_count": "Security",
-    "dead_code_count": "Dead code",
-    "duplicate_lines": "Dup. lines",
-    "doc_covered": "Documented",
-    "doc_total": "Documentable",
-    "commits": "Commits",
-    "comments": "Comments",
-}
 user = current_user()
 st.title("File explorer")
 runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True, headers_only=True)
@@ -48,42 +38,21 @@ if needle:
 if grades:
     table = table[table["grade"].isin(grades)]
 if only_findings:
-    table = table[(table[["lint_count", "security_count", "dead_code_count"]].fillna(0).sum(axis=1) > 0)]
+    table = table[table["issues"] > 0]
 table = table.sort_values("severity", ascending=False)
 st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a row to see its findings")
 number = st.column_config.NumberColumn
+columns = explorer_columns()  # every labelled per-file field of the registry's collectors
 event = st.dataframe(
     table,
     hide_index=True,
     height=360,
-    column_order=[
-        "path",
-        "grade",
-        "severity",
-        "sloc",
-        "avg_cc",
-        "max_cc",
-        "mi",
-        "lint_count",
-        "security_count",
-        "dead_code_count",
-        "duplicate_lines",
-        "doc_covered",
-        "doc_total",
-        "commits",
-        "comments",
-        "loc",
-    ],  # fmt: skip
+    column_order=["path", "grade", "severity", *(field.key for field in columns)],
     column_config={
         "path": st.column_config.TextColumn("File", width="large"),
         "grade": "Grade",
         "severity": st.column_config.ProgressColumn("Severity", min_value=0, max_value=100, format="%.0f"),
-        "sloc": number("SLOC", format="localized"),
-        "avg_cc": number("Avg CC", format="%.1f"),
-        "max_cc": number("Max CC", format="%.0f"),
-        "mi": number("MI", format="%.0f"),
-        **{column: number(label, format="%d") for column, label in COUNT_COLUMNS.items()},
-        "loc": number("LOC", format="localized"),
+        **{field.key: number(field.label, format=field.format) for field in columns},
     },
     key="explorer_table",
     on_select="rerun",

@@ -7,6 +7,7 @@ import streamlit as st
 from vibe8_core.dashboard import loaders, widgets
 from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.scoring import score_specs
 from vibe8_core.store import AccessError
 
 user = current_user()
@@ -34,8 +35,7 @@ shown = filter_runs(runs, filters)
 
 st.caption(f"{len(shown):,} of {len(runs):,} runs · click a column header to sort")
 table = shown.assign(open=shown["run_id"].map(lambda run_id: f"/run?run={run_id}"))
-score_columns = {f"score_{key}": label for key, label in (("lint", "Lint"), ("cyclomatic", "Complexity"),
-                 ("docs", "Docs"), ("mi", "MI"), ("dupes", "Dupes"), ("security", "Security"))}  # fmt: skip
+score_columns = {f"score_{spec.key}": spec.short for spec in score_specs() if spec.short}
 st.dataframe(
     table,
     hide_index=True,

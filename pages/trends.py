@@ -6,7 +6,7 @@ from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import file_changes
-from vibe8_core.scoring import SCORES, scores_of
+from vibe8_core.scoring import score_specs, scores_of
 from vibe8_core.store import AccessError
 
 user = current_user()
@@ -19,7 +19,7 @@ by_count = runs["project"].value_counts()
 default = projects.index(by_count.index[0]) if len(by_count) else 0
 project = st.selectbox("Project", projects, index=default, key="trends_project")
 history = runs[runs["project"] == project]
-labels = {f"score_{spec.key}": spec.label for spec in SCORES}
+labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
 chosen = st.multiselect(
     "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
     format_func=labels.get, key="trends_scores",

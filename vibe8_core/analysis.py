@@ -18,22 +18,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import Collector, CollectorResult, FileRecord, ProjectContext
 from vibe8_core.collectors.cache import ResultCache
 from vibe8_core.collectors.files import decode_source, discover_python_files
-from vibe8_core.collectors.registry import COLLECTORS
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding, line_text
-from vibe8_core.scoring import file_severity, grade_for_severity
+from vibe8_core.scored_run import score_run
 
 log = logging.getLogger(__name__)
 FILE_TREE_VERSION = 1
 MAX_NAMED_FILES = 20  # an error about many files names this many
-# Project steps whose result depends only on the analysed files' paths and bytes (and the engine's code and
-# tools, which the cache keys carry): on an unchanged tree they are read back, not recomputed. deps asks the
-# package index and reads declaration files, churn reads git: both always run.
-TREE_CACHED_STEPS = frozenset({"lint", "dead_code", "dupes"})
 
 
 @dataclass(frozen=True)
@@ -71,7 +67,7 @@ def analyze_folder(
     churn: bool = True,
     progress: ProgressCallback | None = None,
 ) -> AnalysisResult:
-    """Analyse every Python file under `root` with the ten collectors."""
+    """Analyse every Python file under `root` with the registry's collectors; scoring.py scores the result."""
     settings = settings or EngineSettings()
     report = progress or _ignore_progress
     root = Path(root).resolve()
@@ -92,16 +88,17 @@ def analyze_folder(
         tree_keys = [(path, keys.get(path)) for path in paths] if complete else [("", None)]
         results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
     cache.evict()
-    for collector in COLLECTORS:
+    collectors = registry.collectors()
+    for collector in collectors:
         errors.extend(results[collector.name].errors)
-    metrics = {collector.name: results[collector.name].metrics for collector in COLLECTORS}
+    measured = {collector.name: results[collector.name].metrics for collector in collectors}
     tree_started = time.perf_counter()
-    file_tree = build_file_tree(root, records, list(results.values()))
+    scored = score_run(measured, build_file_tree(root, records, list(results.values())))
     log.debug(
         "file tree in %.2f s; analysis in %.2f s", time.perf_counter() - tree_started, time.perf_counter() - started
     )
     report(Progress("done", len(paths), len(paths)))
-    return AnalysisResult(metrics, file_tree, errors)
+    return AnalysisResult(scored.metrics, scored.file_tree or {}, errors)
 
 
 def _named(paths: list[str]) -> str:
@@ -114,8 +111,8 @@ def _start_early_steps(
 ) -> dict[str, Future[Any]]:
     """Start the cross-file work that needs only the files (vulture) beside the per-file phase, unless cached."""
     started = {}
-    for collector in COLLECTORS:
-        key = cache.tree_key(collector.name, tree_keys) if collector.name in TREE_CACHED_STEPS else None
+    for collector in registry.collectors():
+        key = cache.tree_key(collector.name, tree_keys) if collector.spec.project_cacheable else None
         if key is not None and cache.read(key, project=True) is not None:
             continue
         future = collector.start(root, paths, pool.submit)
@@ -197,13 +194,14 @@ def _project_phase(
 
     project = ProjectContext(root, records, settings, deadline, run_isolated, churn, early)
     results: dict[str, CollectorResult] = {}
-    threads = ThreadPoolExecutor(max_workers=len(COLLECTORS), thread_name_prefix="vibe8-collector")
+    collectors = registry.collectors()
+    threads = ThreadPoolExecutor(max_workers=len(collectors), thread_name_prefix="vibe8-collector")
     try:
         futures = {
             collector.name: threads.submit(_timed_collect, collector, project, cache, tree_keys)
-            for collector in COLLECTORS
+            for collector in collectors
         }
-        for collector in COLLECTORS:
+        for collector in collectors:
             try:
                 results[collector.name] = futures[collector.name].result(timeout=max(0.0, deadline - time.monotonic()))
             except TimeoutError:
@@ -221,7 +219,7 @@ def _timed_collect(
 ) -> CollectorResult:
     """collector.collect(project), or its cached result when the step depends only on unchanged files."""
     started = time.perf_counter()
-    key = cache.tree_key(collector.name, tree_keys) if collector.name in TREE_CACHED_STEPS else None
+    key = cache.tree_key(collector.name, tree_keys) if collector.spec.project_cacheable else None
     stored = cache.read(key, project=True)
     if stored is not None:
         log.debug("project step of %s: from the cache", collector.name)
@@ -248,15 +246,13 @@ def _failed(collector: Collector, why: str) -> CollectorResult:
 
 
 def _empty_entry(record: FileRecord) -> dict[str, Any]:
-    return {
-        "path": record.path,
-        "sloc": 0, "loc": 0, "lloc": 0, "comments": 0, "multi": 0, "blank": 0,
-        "avg_cc": None, "max_cc": None, "mi": None, "mi_rank": None, "doc_covered": 0, "doc_total": 0,
-        "lint_count": 0, "security_count": 0, "dead_code_count": 0, "duplicate_lines": 0,
-        "commits": None, "lines_added": None, "lines_deleted": None, "last_change": None,
-        "noqa_comments": 0, "nosec_comments": 0,
-        "severity": 0.0, "grade": "A", "parse_error": record.parse_error, "blocks": [], "findings": [],
-    }  # fmt: skip
+    """A file's entry before any collector fills it: every declared field at its empty value."""
+    entry: dict[str, Any] = {"path": record.path}
+    for spec in registry.specs():
+        for field in spec.file_fields:
+            entry[field.key] = list(field.empty) if isinstance(field.empty, tuple) else field.empty
+    entry.update(severity=0.0, grade="A", parse_error=record.parse_error, findings=[])
+    return entry
 
 
 def _with_texts(root: Path, path: str, findings: list[Finding]) -> list[Finding]:
@@ -272,7 +268,7 @@ def _with_texts(root: Path, path: str, findings: list[Finding]) -> list[Finding]
 
 
 def build_file_tree(root: Path, records: list[FileRecord], results: list[CollectorResult]) -> dict[str, Any]:
-    """The file_tree object of docs/METRICS.md: one entry per analysed file, with severity and grade."""
+    """The file_tree object of docs/METRICS.md: one entry per analysed file (scoring adds severity, grade)."""
     entries = []
     for record in records:
         entry = _empty_entry(record)
@@ -282,8 +278,6 @@ def build_file_tree(root: Path, records: list[FileRecord], results: list[Collect
             findings += result.findings.get(record.path, ())
         findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
         entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, findings)]
-        entry["severity"] = file_severity(entry)
-        entry["grade"] = grade_for_severity(entry["severity"])
         entries.append(entry)
     return {"version": FILE_TREE_VERSION, "files": entries}
 

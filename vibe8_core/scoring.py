@@ -4,16 +4,26 @@ Every score is 0-100, higher is better. Most use one curve, `half_score`: 100 wh
 badness is 0, 50 when it equals the collector's `half` point, tending to 0 as it grows. The curve never
 goes negative and needs no clamp, so a score stays comparable however bad a project is.
 
-The collectors store five scores themselves; a run's ten scores, its raw measures and the summary
-stored with every run (`RunSummary`, what a history row shows) are read from its metrics here too, so
-the engine, the store and the dashboard share one set of formulas.
+Collectors measure; this module alone scores. `score_run` turns the collectors' measures and file tree
+into the stored metrics (the seed's score fields written where the seed puts them) and every file's
+severity and grade, for a new run and, through `python -m vibe8_core migrate`, for every stored run
+after a formula changes. A run's scores, its raw measures and the summary stored with every run
+(`RunSummary`, what a history row shows) are read from its metrics here too, so the engine, the store
+and the dashboard share one set of formulas. Which collectors exist, and which score each has, is the
+registry's to say (vibe8_core/collectors/registry.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Literal
+
+from vibe8_core.collectors import registry
+from vibe8_core.collectors.base import CollectorSpec
 
 # Grade thresholds on a 0-100 "higher is better" score: A >= 80, B >= 60, C >= 40, D >= 20, else E.
 GRADE_THRESHOLDS: tuple[tuple[float, str], ...] = ((80.0, "A"), (60.0, "B"), (40.0, "C"), (20.0, "D"))
@@ -149,6 +159,60 @@ def _stored(collector: str, key: str) -> Callable[[Metrics], float | None]:
     return lambda metrics: _number(_section(metrics, collector).get(key))
 
 
+def _measured_sloc(metrics: Metrics) -> int | None:
+    """The run's SLOC, None when size was not measured (a per-KSLOC score then has no denominator)."""
+    sloc = _number(_section(metrics, "size").get("sloc"))
+    return None if sloc is None else int(sloc)
+
+
+def _lint_score(metrics: Metrics) -> float | None:
+    total = _number(_section(metrics, "lint").get("total"))
+    sloc = _measured_sloc(metrics)
+    return None if total is None or sloc is None else linting_score(int(total), sloc)
+
+
+def _complexity_score(metrics: Metrics) -> float | None:
+    avg_cc = _number(_section(metrics, "cyclomatic").get("avg_cc"))
+    return None if avg_cc is None else complexity_score(avg_cc)
+
+
+def _duplication_score(metrics: Metrics) -> float | None:
+    pct = _number(_section(metrics, "dupes").get("duplicate_pct"))
+    return None if pct is None else duplication_score(pct)
+
+
+def _security_score(metrics: Metrics) -> float | None:
+    section = _section(metrics, "security")
+    counts = {level: _number(section.get(level)) for level in SECURITY_WEIGHTS}
+    sloc = _measured_sloc(metrics)
+    if sloc is None or any(count is None for count in counts.values()):
+        return None
+    return security_score({level: int(count or 0) for level, count in counts.items()}, sloc)
+
+
+def _churn_score(metrics: Metrics) -> float | None:
+    """None without git history; a run stored before `hotspot_sloc` existed keeps its stored score."""
+    churn = _section(metrics, "churn")
+    if _number(churn.get("total_commits")) is None:
+        return None
+    hotspot, sloc = _number(churn.get("hotspot_sloc")), _measured_sloc(metrics)
+    if hotspot is None or sloc is None:
+        return _number(churn.get("churn_score"))
+    return churn_score(int(hotspot), sloc)
+
+
+def hotspot_sloc(metrics: Metrics, files: Sequence[Mapping[str, Any]] | None) -> int | None:
+    """SLOC in hotspot files (changed often and complex), from the file tree; None without git history.
+    Without a file tree (runs stored before trees existed), the stored figure stays."""
+    churn = _section(metrics, "churn")
+    if _number(churn.get("total_commits")) is None:
+        return None
+    if files is None:
+        stored = _number(churn.get("hotspot_sloc"))
+        return None if stored is None else int(stored)
+    return sum(int(entry.get("sloc") or 0) for entry in files if is_hotspot(entry.get("commits"), entry.get("max_cc")))
+
+
 def _dead_code_score(metrics: Metrics) -> float | None:
     unused = _number(_section(metrics, "dead_code").get("unused_symbols"))
     if unused is None:
@@ -195,35 +259,45 @@ class ScoreSpec:
     key: str  # the collector's name in `metrics`
     label: str
     meaning: str  # one line for people: what it measures and which way is better
+    short: str | None  # the history table's heading (None: not a history column)
     value: Callable[[Metrics], float | None]
 
 
-SCORES: tuple[ScoreSpec, ...] = (
-    ScoreSpec("lint", "Linting", "Ruff findings per 1,000 lines, as a score; higher is better.",
-              _stored("lint", "linting_score")),
-    ScoreSpec("cyclomatic", "Complexity", "Average cyclomatic complexity of functions, as a score; "
-              "higher is better (simpler code).", _stored("cyclomatic", "complexity_score")),
-    ScoreSpec("docs", "Docstrings", "Share of modules, classes and functions with a docstring; "
-              "higher is better.", _stored("docs", "coverage_pct")),
-    ScoreSpec("dead_code", "Dead code", "Unused functions, classes and variables per 1,000 lines, "
-              "as a score; higher is better.", _dead_code_score),
-    ScoreSpec("deps", "Dependencies", "Share of declared packages that are used and up to date; "
-              "higher is better (none when nothing is declared).", _deps_score),
-    ScoreSpec("mi", "Maintainability", "Average maintainability index of files (0-100); "
-              "higher is better.", _stored("mi", "mi_avg")),
-    ScoreSpec("size", "File size", "Average length of a file, as a score (50 at 400 lines); "
-              "higher is better (smaller files).", _size_score),
-    ScoreSpec("dupes", "Duplication", "Share of lines that repeat elsewhere, as a score; "
-              "higher is better.", _stored("dupes", "duplication_score")),
-    ScoreSpec("security", "Security", "Bandit findings weighted by severity per 1,000 lines, as a "
-              "score; higher is better.", _stored("security", "security_score")),
-    ScoreSpec("churn", "Churn hotspots", "Share of code outside files that change often and are "
-              "complex; higher is better (needs git history).", _stored("churn", "churn_score")),
-)  # fmt: skip
+# How each built-in collector's score is computed from a run's measures (never read from a stored score
+# field, so a formula change shows at once; `migrate` rewrites the stored fields). A collector whose ScoreDecl names a
+# `measure` needs no entry: that measure is its score as it is.
+SCORE_READERS: dict[str, Callable[[Metrics], float | None]] = {
+    "lint": _lint_score,
+    "cyclomatic": _complexity_score,
+    "dead_code": _dead_code_score,
+    "deps": _deps_score,
+    "size": _size_score,
+    "dupes": _duplication_score,
+    "security": _security_score,
+    "churn": _churn_score,
+}
+
+
+def _score_reader(spec: CollectorSpec) -> Callable[[Metrics], float | None]:
+    measure = spec.score.measure if spec.score else None
+    if measure is not None:
+        return _stored(spec.name, measure)
+    if spec.name not in SCORE_READERS:
+        raise LookupError(f"collector {spec.name} declares a score but scoring.py has no formula for it")
+    return SCORE_READERS[spec.name]
+
+
+def score_specs() -> tuple[ScoreSpec, ...]:
+    """The run's scores, one per collector that declares one, in the registry's order."""
+    return tuple(
+        ScoreSpec(spec.name, spec.score.label, spec.score.meaning, spec.score.short, _score_reader(spec))
+        for spec in registry.specs()
+        if spec.score is not None
+    )
 
 
 def scores_of(metrics: Metrics) -> dict[str, float | None]:
-    return {spec.key: spec.value(metrics) for spec in SCORES}
+    return {spec.key: spec.value(metrics) for spec in score_specs()}
 
 
 def overall_score(scores: Mapping[str, float | None]) -> float | None:
@@ -274,9 +348,21 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
 
 
 # -- the summary stored with every run ------------------------------------------------------------------
-# Bump whenever a formula above or RunSummary's fields change: stored summaries of another version are
-# then computed afresh when read, and rewritten by `python -m vibe8_core migrate`.
-SUMMARY_VERSION = 1
+# Bump whenever RunSummary's fields change. A summary of another version, or made by other formulas
+# (`scoring_fingerprint`), is computed afresh when read; `python -m vibe8_core migrate` re-scores such runs.
+SUMMARY_VERSION = 2
+
+
+@cache
+def _fingerprint(specs: tuple[CollectorSpec, ...]) -> str:
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    digest.update(repr(specs).encode())
+    return digest.hexdigest()[:16]
+
+
+def scoring_fingerprint() -> str:
+    """Names the formulas in force: this module's source and the registry's declarations."""
+    return _fingerprint(registry.specs())
 
 
 @dataclass(frozen=True)
@@ -284,7 +370,7 @@ class RunSummary:
     """What a history row shows of a run, computed once from its metrics and stored beside them
     (`analysis_runs.summary`), so that listing thousands of runs never reads their metrics."""
 
-    scores: dict[str, float | None]  # SCORES' keys
+    scores: dict[str, float | None]  # score_specs()' keys
     overall: float | None
     raw: dict[str, float | None]  # RAW_MEASURES' columns
     files: float | None
@@ -292,6 +378,7 @@ class RunSummary:
     security_high: float | None
     errors: int  # how many error entries the analysis left
     version: int = SUMMARY_VERSION
+    scoring: str = ""  # scoring_fingerprint() of the formulas that made it
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -300,6 +387,8 @@ class RunSummary:
     def from_json(cls, data: Any) -> RunSummary | None:
         """The stored summary; None when it is missing, malformed or of another version (recompute it)."""
         if not isinstance(data, dict) or data.get("version") != SUMMARY_VERSION:
+            return None
+        if data.get("scoring") != scoring_fingerprint():
             return None
         try:
             return cls(**data)
@@ -318,4 +407,5 @@ def summarize_run(metrics: Metrics, errors: Sequence[Any]) -> RunSummary:
         sloc=_number(size.get("sloc")),
         security_high=_number(_section(metrics, "security").get("high")),
         errors=len(errors),
+        scoring=scoring_fingerprint(),
     )

@@ -17,7 +17,7 @@ import pytest
 from vibe8_core.collectors.base import FileRecord, ProjectContext
 from vibe8_core.collectors.files import discover_python_files, read_source
 from vibe8_core.collectors.package_index import clear_cache
-from vibe8_core.collectors.registry import PER_FILE_COLLECTORS
+from vibe8_core.collectors.registry import per_file_collectors
 from vibe8_core.config import EngineSettings
 
 SITE_PACKAGES = Path(__file__).resolve().parents[2] / ".venv" / "lib" / "python3.11" / "site-packages"
@@ -102,7 +102,7 @@ def project_of(tmp_path: Path, settings: EngineSettings) -> Callable[[dict[str, 
         records = []
         for path in discover_python_files(root):
             source = read_source(root, path)
-            sections = {c.name: c.analyse_file(source) for c in PER_FILE_COLLECTORS}
+            sections = {c.name: c.analyse_file(source) for c in per_file_collectors()}
             records.append(FileRecord(path, source.parse_error, sections))
 
         def run_here(function: Callable[..., Any], *args: Any) -> Any:

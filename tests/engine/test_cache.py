@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from vibe8_core.analysis import TREE_CACHED_STEPS, AnalysisResult, analyze_folder
+from vibe8_core.analysis import AnalysisResult, analyze_folder
+from vibe8_core.collectors import registry
 from vibe8_core.config import EngineSettings
 
 from .conftest import SITE_PACKAGES, offline_settings
 
 REAL_PACKAGE = SITE_PACKAGES / "radon"  # real code: ~30 files, with findings of every collector
+TREE_CACHED_STEPS = {spec.name for spec in registry.specs() if spec.project_cacheable}
 FROM_CACHE = re.compile(r"per-file phase: (\d+) of (\d+) files from the cache")
 
 

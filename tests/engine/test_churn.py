@@ -53,7 +53,7 @@ def test_churn_counts_are_exact(repository: Path, project_of) -> None:
     assert result.metrics["total_commits"] == 4  # "four" touches no Python file
     # a.py: +3, then +2 -1; pkg/b.py: +2 then -2; blob.py binary counts 0
     assert result.metrics["totalChurn"] == 3 + 3 + 2 + 2
-    assert result.metrics["churn_score"] == 100.0
+    assert "churn_score" not in result.metrics  # scoring.py scores; the collector only measures
 
 
 def test_churn_per_file_through_the_engine(repository: Path) -> None:
@@ -69,13 +69,13 @@ def test_churn_per_file_through_the_engine(repository: Path) -> None:
     assert result.metrics["churn"]["total_commits"] == 4
     assert result.metrics["churn"]["totalChurn"] == 10
     without = analyze_folder(repository, settings=offline_settings(workers=1), churn=False)
-    assert without.metrics["churn"] == {"total_commits": None, "totalChurn": None, "churn_score": None}
+    assert without.metrics["churn"] == dict.fromkeys(("total_commits", "totalChurn", "churn_score", "hotspot_sloc"))
     assert without.file_tree["files"][0]["commits"] is None
 
 
 def test_not_a_checkout_gives_nulls(project_of) -> None:
     result = ChurnCollector().collect(project_of({"a.py": "x = 1\n"}))
-    assert result.metrics == {"total_commits": None, "totalChurn": None, "churn_score": None}
+    assert result.metrics == {"total_commits": None, "totalChurn": None}
 
 
 def test_a_folder_inside_someone_elses_checkout_is_not_a_checkout(repository: Path, project_of) -> None:

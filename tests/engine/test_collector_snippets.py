@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 
 from vibe8_core.collectors.base import ProjectContext
-from vibe8_core.collectors.registry import COLLECTORS
+from vibe8_core.collectors.registry import collectors
 
 ProjectOf = Callable[[dict[str, str | bytes]], ProjectContext]
-BY_NAME = {collector.name: collector for collector in COLLECTORS}
+BY_NAME = {collector.name: collector for collector in collectors()}
 
 CC_CASES = [
     ("def f():\n    return 1\n", 1.0, [("f", "function", 1, "A", 0)]),

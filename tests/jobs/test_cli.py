@@ -149,7 +149,8 @@ def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> No
         uow.session.execute(update(AnalysisRun).values(summary=null()))  # as after upgrading to 0003
         uow.commit()
     code, out, _ = _run(capsys, "migrate")
-    assert code == 0 and out.splitlines() == ["Database schema is up to date.", "Stored the summary of 1 run(s)."]
+    assert code == 0
+    assert out.splitlines() == ["Database schema is up to date.", "Re-scored 1 run(s) with today's formulas."]
     with db.unit_of_work() as uow:
         stored = uow.session.scalar(select(AnalysisRun.summary).where(AnalysisRun.run_id == run.run_id))
     assert stored == summarize_run(metrics, []).to_json()

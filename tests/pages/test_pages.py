@@ -207,7 +207,7 @@ def test_history_shows_runs_stored_before_summaries_with_the_same_scores(history
         uow.commit()
     st.cache_data.clear()
     after = open_page(alice, "pages/history.py").dataframe[0].value.set_index("run_id")
-    columns = ["overall", "grade", "sloc", *frames.SCORE_COLUMNS]
+    columns = ["overall", "grade", "sloc", *frames.score_columns()]
     pd.testing.assert_frame_equal(after[columns], before[columns])
     assert after["overall"].notna().all()
 

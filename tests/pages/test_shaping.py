@@ -28,7 +28,7 @@ def summary_record(new, *, created: datetime | None = None) -> RunSummaryRecord:
 
 def test_ten_scores_with_grades_and_a_missing_churn_score():
     values = scoring.scores_of(make_run().metrics)
-    assert list(values) == [spec.key for spec in scoring.SCORES] and len(values) == 10
+    assert list(values) == [spec.key for spec in scoring.score_specs()] and len(values) == 10
     assert values["churn"] is None
     assert all(0 <= value <= 100 for key, value in values.items() if key != "churn")
     assert values["deps"] == 50.0  # one outdated, one of unknown age
@@ -75,7 +75,7 @@ def test_runs_frame_and_filters():
     assert frames.filter_runs(frame, early)["project"].tolist() == ["shop"]
     assert b"run_id,created_at,project" in frames.export_csv(frame)
     assert frames.export_json(frame).startswith(b"[")
-    assert frames.runs_frame([]).empty and list(frames.runs_frame([]).columns) == frames.RUN_COLUMNS
+    assert frames.runs_frame([]).empty and list(frames.runs_frame([]).columns) == frames.run_columns()
 
 
 def test_a_history_row_is_its_runs_summary():
@@ -119,11 +119,12 @@ def test_tree_frames_read_every_column_and_tolerate_partial_entries():
     sparse = {"path": "pkg/sparse.py", "findings": [{"collector": "lint", "code": "F401", "line": 2, "extra": None}]}
     tree = trees.tree_frames({"files": [make_run(files=1).file_tree["files"][0], broken, sparse, {"sloc": 1}, "x"]})
     files = tree.files
-    assert list(files.columns) == ["path", *trees.FILE_NUMBER_COLUMNS, *trees.FILE_TEXT_COLUMNS, "folder", "hotspot"]
+    expected = ["path", *trees.file_number_columns(), *trees.file_text_columns(), "folder", "hotspot"]
+    assert list(files.columns) == expected
     assert list(tree.blocks.columns) == list(trees.BLOCK_COLUMNS)
     assert list(tree.findings.columns) == list(trees.FINDING_COLUMNS)
     assert files["path"].tolist()[1:] == ["pkg/broken.py", "pkg/sparse.py"]  # entries without a path are skipped
-    assert all(files[column].dtype == "float64" for column in trees.FILE_NUMBER_COLUMNS)
+    assert all(files[column].dtype == "float64" for column in trees.file_number_columns())
     assert files["sloc"].iloc[1] == 12.0 and np.isnan(files["sloc"].iloc[2])  # numbers: read, else missing
     # Text is a str or None, never NaN (NaN is truthy: every file would say it does not parse).
     assert files["parse_error"].tolist() == [None, "invalid syntax (line 3)", None]

@@ -28,13 +28,67 @@ from vibe8_core.findings import Finding
 STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
 
+Better = Literal["higher", "lower", "neither"]
+Aggregate = Literal["sum", "mean", "ratio", "score", "list", "count"]
+FieldValue = int | float | str | None | tuple[()]
+
+
 @dataclass(frozen=True)
 class Measure:
-    """One aggregate a collector writes into `metrics[collector.name]`."""
+    """One key of `metrics[collector]`, in the order stored. aggregate "score": written by scoring.py."""
 
     key: str
-    better: Literal["higher", "lower", "neither"]
-    aggregate: Literal["sum", "mean", "ratio", "score", "list", "count"]
+    better: Better
+    aggregate: Aggregate
+
+
+@dataclass(frozen=True)
+class FileField:
+    """One key a collector writes into each file_tree entry, its value when the collector has nothing for
+    the file, and, when `label` is set, the explorer column that shows it."""
+
+    key: str
+    empty: FieldValue
+    label: str | None = None
+    format: str = "%d"  # the explorer's number format
+    kind: Literal["number", "text", "list"] = "number"
+
+
+@dataclass(frozen=True)
+class ScoreDecl:
+    """The collector's 0-100 score as people see it; scoring.py owns the formula (or, with `measure`,
+    takes that measure as it is). `short`: the history table's column heading (none: not shown there)."""
+
+    label: str
+    meaning: str
+    measure: str | None = None
+    short: str | None = None
+
+
+@dataclass(frozen=True)
+class CollectorSpec:
+    """Everything the rest of Vibe8 knows about a collector; progress steps, score cards, explorer
+    columns, empty file entries and cache keys are all derived from these declarations."""
+
+    name: str  # its key in `metrics`, its progress step, its findings' `collector`
+    label: str
+    order: int  # position in `metrics` (the seed's order)
+    measures: tuple[Measure, ...]
+    file_fields: tuple[FileField, ...] = ()
+    score: ScoreDecl | None = None
+    per_file_rank: int | None = None  # position in the per-file step (cheap first); None: no per-file step
+    project_cacheable: bool = False  # its project step depends only on the files' paths and bytes
+    tools: tuple[str, ...] = ()  # distributions whose versions its figures depend on (in cache keys)
+    finding_label: str | None = None  # what the explorer calls its findings
+
+    @property
+    def per_file(self) -> bool:
+        return self.per_file_rank is not None
+
+    @property
+    def collected_keys(self) -> tuple[str, ...]:
+        """The metrics keys the collector itself writes (every measure but the scores)."""
+        return tuple(measure.key for measure in self.measures if measure.aggregate != "score")
 
 
 @dataclass
@@ -154,11 +208,17 @@ class CollectorResult:
 
 
 class Collector:
-    """Base class: subclasses set `name` and `measures`, and override `collect` (and `analyse_file`)."""
+    """Base class: subclasses set `spec`, and override `collect` (and `analyse_file` when spec.per_file)."""
 
-    name: ClassVar[str]
-    measures: ClassVar[tuple[Measure, ...]]
-    per_file: ClassVar[bool] = False  # True when analyse_file produces a section
+    spec: ClassVar[CollectorSpec]
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def per_file(self) -> bool:
+        return self.spec.per_file
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
         """Per-file step, run in a worker; the default collector has none."""
@@ -170,8 +230,9 @@ class Collector:
         return None
 
     def collect(self, project: ProjectContext) -> CollectorResult:
+        """The project step: measures only (scoring.py adds the scores), per-file fields and findings."""
         raise NotImplementedError
 
     def empty_metrics(self) -> dict[str, Any]:
-        """The metrics left when the collector failed or ran out of time: every key null."""
-        return {measure.key: None for measure in self.measures}
+        """The measures left when the collector failed or ran out of time: every key null."""
+        return dict.fromkeys(self.spec.collected_keys)

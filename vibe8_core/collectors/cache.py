@@ -1,8 +1,9 @@
 """Per-file results cached by content hash, so re-analysing an unchanged tree skips the per-file phase.
 
-A file's key is the SHA-256 of its bytes together with everything else its per-file result depends
-on: the engine's own code (the source of the collectors package, so any change to it starts afresh),
-the Python version, the versions of radon, bandit and complexipy, and the largest file analysed.
+A file's key is the SHA-256 of its bytes together with everything else a stored figure depends on: the
+engine's own code (the collectors package, findings, analysis and scoring, so any change to them starts
+afresh), the Python version, the versions of every tool the registry's collectors name, and the
+settings that change a result (the largest file analysed).
 Results are stored as JSON under `EngineSettings.cache_dir` (written atomically), without the file's
 path, so the same content anywhere reuses them. A result that carries errors (a
 collector failed, the file ran out of time) is never cached. When the folder grows past
@@ -27,19 +28,22 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors.registry import tool_names
 from vibe8_core.config import EngineSettings
 
 log = logging.getLogger(__name__)
 CACHE_FORMAT = "vibe8-per-file-1"
-TOOLS = ("radon", "bandit", "complexipy", "ruff", "vulture")
+# Beside the collectors package: the modules that shape or score what the collectors return.
+ENGINE_MODULES = ("findings.py", "analysis.py", "scoring.py")
 KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
 
 
 @cache
 def engine_fingerprint() -> str:
-    """SHA-256 of the collectors' source: per-file results are only reused by the code that made them."""
+    """SHA-256 of the engine's source: cached results are only reused by the code that made them."""
     digest = hashlib.sha256()
-    for module in sorted(Path(__file__).parent.glob("*.py")):
+    package = Path(__file__).parent
+    for module in [*sorted(package.glob("*.py")), *(package.parent / name for name in ENGINE_MODULES)]:
         digest.update(module.name.encode() + b"\0" + module.read_bytes())
     return digest.hexdigest()
 
@@ -51,7 +55,7 @@ class ResultCache:
         self.directory = Path(settings.cache_dir) / "per-file"
         self.project_directory = Path(settings.cache_dir) / "project"
         self.max_bytes = settings.cache_max_mb * 2**20
-        tools = ",".join(f"{tool}={version(tool)}" for tool in TOOLS)
+        tools = ",".join(f"{tool}={version(tool)}" for tool in tool_names())
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
         self._salt = "|".join(parts).encode()
         self.written = 0

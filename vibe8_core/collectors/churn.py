@@ -16,8 +16,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ProjectContext
-from vibe8_core.scoring import churn_score, is_hotspot
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ProjectContext,
+    ScoreDecl,
+)
 
 COMMIT_MARK = "\x1ecommit "
 SAFE_CONFIG = (
@@ -88,11 +95,26 @@ def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dic
 
 
 class ChurnCollector(Collector):
-    name = "churn"
-    measures = (
-        Measure("total_commits", "neither", "count"),
-        Measure("totalChurn", "lower", "sum"),
-        Measure("churn_score", "higher", "score"),
+    spec = CollectorSpec(
+        name="churn",
+        label="Churn",
+        order=9,
+        measures=(
+            Measure("total_commits", "neither", "count"),
+            Measure("totalChurn", "lower", "sum"),
+            Measure("churn_score", "higher", "score"),
+            Measure("hotspot_sloc", "lower", "score"),  # made by scoring.py from the file tree
+        ),
+        file_fields=(
+            FileField("commits", None, "Commits"),
+            FileField("lines_added", None),
+            FileField("lines_deleted", None),
+            FileField("last_change", None, kind="text"),
+        ),
+        score=ScoreDecl(
+            "Churn hotspots",
+            "Share of code outside files that change often and are complex; higher is better (needs git history).",
+        ),
     )
 
     def collect(self, project: ProjectContext) -> CollectorResult:
@@ -100,21 +122,11 @@ class ChurnCollector(Collector):
             return CollectorResult(metrics=self.empty_metrics())
         commits, history = read_history(project.root, project.settings.churn_max_commits, project.time_left())
         result = CollectorResult(metrics={})
-        max_cc = {
-            record.path: max((block["complexity"] for block in section["blocks"]), default=None)
-            for record, section in project.sections("cyclomatic")
-        }
-        sloc = {record.path: section["sloc"] for record, section in project.sections("size")}
-        hotspot_sloc = 0
         for record in project.files:
             entry = history.get(record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None})
             result.files[record.path] = dict(entry)
-            if is_hotspot(entry["commits"], max_cc.get(record.path)):
-                hotspot_sloc += sloc.get(record.path, 0)
         result.metrics = {
             "total_commits": commits,
             "totalChurn": sum(entry["lines_added"] + entry["lines_deleted"] for entry in history.values()),
-            "churn_score": churn_score(hotspot_sloc, project.total_sloc),
-            "hotspot_sloc": hotspot_sloc,
         }
         return result

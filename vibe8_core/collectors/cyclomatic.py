@@ -12,8 +12,16 @@ from typing import Any
 import complexipy
 from radon.complexity import cc_rank
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
-from vibe8_core.scoring import complexity_score
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 
 log = logging.getLogger(__name__)
 KINDS = {"F": "function", "M": "method", "C": "class"}
@@ -30,13 +38,29 @@ def cognitive_by_name(text: str) -> dict[str, int]:
 
 
 class CyclomaticCollector(Collector):
-    name = "cyclomatic"
-    per_file = True
-    measures = (
-        Measure("avg_cc", "lower", "mean"),
-        Measure("complexity_score", "higher", "score"),
-        Measure("blocks", "neither", "count"),
-        Measure("max_cc", "lower", "count"),
+    spec = CollectorSpec(
+        name="cyclomatic",
+        label="Complexity",
+        order=1,
+        measures=(
+            Measure("avg_cc", "lower", "mean"),
+            Measure("complexity_score", "higher", "score"),
+            Measure("blocks", "neither", "count"),
+            Measure("max_cc", "lower", "count"),
+            Measure("ranks", "neither", "count"),
+        ),
+        file_fields=(
+            FileField("avg_cc", None, "Avg CC", "%.1f"),
+            FileField("max_cc", None, "Max CC", "%.0f"),
+            FileField("blocks", (), kind="list"),
+        ),
+        score=ScoreDecl(
+            "Complexity",
+            "Average cyclomatic complexity of functions, as a score; higher is better (simpler code).",
+            short="Complexity",
+        ),
+        per_file_rank=5,
+        tools=("radon", "complexipy"),
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
@@ -74,7 +98,6 @@ class CyclomaticCollector(Collector):
         ranks = [cc_rank(value) for value in all_cc]
         result.metrics = {
             "avg_cc": round(avg_cc, 4),
-            "complexity_score": complexity_score(avg_cc),
             "blocks": len(all_cc),
             "max_cc": max(all_cc) if all_cc else 0,
             "ranks": {rank: ranks.count(rank) for rank in "ABCDEF"},

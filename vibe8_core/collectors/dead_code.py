@@ -21,7 +21,15 @@ from typing import Any
 
 from vulture import Vulture
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.collectors.files import decode_source
 from vibe8_core.findings import Finding
 
@@ -73,8 +81,19 @@ def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
 
 
 class DeadCodeCollector(Collector):
-    name = "dead_code"
-    measures = (Measure("unused_symbols", "lower", "sum"), Measure("by_kind", "lower", "count"))
+    spec = CollectorSpec(
+        name="dead_code",
+        label="Dead code",
+        order=3,
+        measures=(Measure("unused_symbols", "lower", "sum"), Measure("by_kind", "lower", "count")),
+        file_fields=(FileField("dead_code_count", 0, "Dead code"),),
+        score=ScoreDecl(
+            "Dead code", "Unused functions, classes and variables per 1,000 lines, as a score; higher is better."
+        ),
+        project_cacheable=True,
+        tools=("vulture",),
+        finding_label="Dead code",
+    )
 
     def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
         """vulture needs only the files: it runs in a worker beside the per-file phase."""

@@ -14,7 +14,15 @@ from typing import Any
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.collectors.declared import Declared, declared_dependencies
 from vibe8_core.collectors.package_index import latest_versions
 
@@ -80,12 +88,25 @@ def _health(item: Declared, imported: set[str], latest: str | None) -> dict[str,
 
 
 class DepsCollector(Collector):
-    name = "deps"
-    per_file = True
-    measures = (
-        Measure("total_modules", "neither", "count"),
-        Measure("package_health", "neither", "list"),
-        Measure("undeclared", "lower", "list"),
+    spec = CollectorSpec(
+        name="deps",
+        label="Dependencies",
+        order=4,
+        measures=(
+            Measure("total_modules", "neither", "count"),
+            Measure("package_health", "neither", "list"),
+            Measure("stdlib", "neither", "list"),
+            Measure("third_party", "neither", "list"),
+            Measure("local", "neither", "list"),
+            Measure("undeclared", "lower", "list"),
+            Measure("declaration_files", "neither", "list"),
+        ),
+        score=ScoreDecl(
+            "Dependencies",
+            "Share of declared packages that are used and up to date; "
+            "higher is better (none when nothing is declared).",
+        ),
+        per_file_rank=3,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

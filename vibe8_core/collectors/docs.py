@@ -11,7 +11,16 @@ from __future__ import annotations
 import ast
 from typing import Any
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.findings import Finding, line_text
 
 # pydocstyle's codes for a missing docstring, so the explorer can label findings familiarly.
@@ -41,12 +50,25 @@ def _documentable(tree: ast.Module) -> list[tuple[str, str, int, bool]]:
 
 
 class DocsCollector(Collector):
-    name = "docs"
-    per_file = True
-    measures = (
-        Measure("coverage_pct", "higher", "ratio"),
-        Measure("documented", "higher", "sum"),
-        Measure("documentable", "neither", "sum"),
+    spec = CollectorSpec(
+        name="docs",
+        label="Docstrings",
+        order=2,
+        measures=(
+            Measure("coverage_pct", "higher", "ratio"),
+            Measure("coverage_pct_exact", "higher", "ratio"),
+            Measure("documented", "higher", "sum"),
+            Measure("documentable", "neither", "sum"),
+        ),
+        file_fields=(FileField("doc_covered", 0, "Documented"), FileField("doc_total", 0, "Documentable")),
+        score=ScoreDecl(
+            "Docstrings",
+            "Share of modules, classes and functions with a docstring; higher is better.",
+            measure="coverage_pct",
+            short="Docs",
+        ),
+        per_file_rank=4,
+        finding_label="Docstring",
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

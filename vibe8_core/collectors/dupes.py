@@ -13,9 +13,17 @@ import re
 from collections import defaultdict
 from typing import Any
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.findings import Finding
-from vibe8_core.scoring import duplication_score
 
 MIN_LINES = 6
 MIN_WINDOW_CHARS = 40  # a window thinner than this (runs of brackets, `else:`, `pass`) is not a duplicate
@@ -91,13 +99,25 @@ def _block_finding(first_line: int, last_line: int, twin_path: str, twin_lines: 
 
 
 class DupesCollector(Collector):
-    name = "dupes"
-    per_file = True
-    measures = (
-        Measure("duplicate_lines", "lower", "sum"),
-        Measure("duplicate_pct", "lower", "ratio"),
-        Measure("duplication_score", "higher", "score"),
-        Measure("blocks", "lower", "count"),
+    spec = CollectorSpec(
+        name="dupes",
+        label="Duplication",
+        order=7,
+        measures=(
+            Measure("duplicate_lines", "lower", "sum"),
+            Measure("duplicate_pct", "lower", "ratio"),
+            Measure("duplication_score", "higher", "score"),
+            Measure("blocks", "lower", "count"),
+            Measure("lines_considered", "neither", "sum"),
+            Measure("min_lines", "neither", "count"),
+        ),
+        file_fields=(FileField("duplicate_lines", 0, "Dup. lines"),),
+        score=ScoreDecl(
+            "Duplication", "Share of lines that repeat elsewhere, as a score; higher is better.", short="Dupes"
+        ),
+        per_file_rank=2,
+        project_cacheable=True,
+        finding_label="Duplicate",
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
@@ -130,7 +150,6 @@ class DupesCollector(Collector):
         result.metrics = {
             "duplicate_lines": duplicate_lines,
             "duplicate_pct": round(pct, 2),
-            "duplication_score": duplication_score(pct),
             "blocks": block_count,
             "lines_considered": considered,
             "min_lines": MIN_LINES,

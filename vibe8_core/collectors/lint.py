@@ -17,9 +17,17 @@ from typing import Any
 
 from ruff import find_ruff_bin
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.findings import Finding
-from vibe8_core.scoring import linting_score
 
 # Chosen for a quality dashboard: real bugs and likely bugs, not formatting taste (see docs/METRICS.md).
 LINT_RULES: tuple[str, ...] = (
@@ -95,13 +103,22 @@ def _finding(diagnostic: dict[str, Any]) -> Finding:
 
 
 class LintCollector(Collector):
-    name = "lint"
-    per_file = True
-    measures = (
-        Measure("total", "lower", "sum"),
-        Measure("linting_score", "higher", "score"),
-        Measure("rules", "neither", "list"),
-        Measure("noqa_comments", "lower", "sum"),
+    spec = CollectorSpec(
+        name="lint",
+        label="Lint",
+        order=0,
+        measures=(
+            Measure("total", "lower", "sum"),
+            Measure("linting_score", "higher", "score"),
+            Measure("rules", "neither", "list"),
+            Measure("noqa_comments", "lower", "sum"),
+        ),
+        file_fields=(FileField("lint_count", 0, "Lint"), FileField("noqa_comments", 0)),
+        score=ScoreDecl("Linting", "Ruff findings per 1,000 lines, as a score; higher is better.", short="Lint"),
+        per_file_rank=1,
+        project_cacheable=True,
+        tools=("ruff",),
+        finding_label="Lint",
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
@@ -126,7 +143,6 @@ class LintCollector(Collector):
         total = sum(len(found) for found in result.findings.values())
         result.metrics = {
             "total": total,
-            "linting_score": linting_score(total, project.total_sloc),
             "rules": list(LINT_RULES),
             "noqa_comments": noqa,
         }

@@ -6,13 +6,38 @@ from typing import Any
 
 from radon.metrics import h_visit_ast, mi_compute, mi_rank
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 
 
 class MaintainabilityCollector(Collector):
-    name = "mi"
-    per_file = True
-    measures = (Measure("mi_avg", "higher", "mean"),)
+    spec = CollectorSpec(
+        name="mi",
+        label="Maintainability",
+        order=5,
+        measures=(
+            Measure("mi_avg", "higher", "mean"),
+            Measure("files_measured", "neither", "count"),
+            Measure("ranks", "neither", "count"),
+        ),
+        file_fields=(FileField("mi", None, "MI", "%.0f"), FileField("mi_rank", None, kind="text")),
+        score=ScoreDecl(
+            "Maintainability",
+            "Average maintainability index of files (0-100); higher is better.",
+            measure="mi_avg",
+            short="MI",
+        ),
+        per_file_rank=6,
+        tools=("radon",),
+    )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
         """radon.metrics.mi_visit(text, multi=True), computed from the shared AST and raw counts."""

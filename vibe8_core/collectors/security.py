@@ -15,9 +15,17 @@ import warnings
 from functools import cache
 from typing import Any
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 from vibe8_core.findings import Finding, line_text
-from vibe8_core.scoring import security_score
 
 with warnings.catch_warnings():
     # bandit's extension loader passes stevedore an argument stevedore deprecates, at import time.
@@ -135,14 +143,26 @@ def scan_file(source: ParsedSource) -> dict[str, Any]:
 
 
 class SecurityCollector(Collector):
-    name = "security"
-    per_file = True
-    measures = (
-        Measure("high", "lower", "sum"),
-        Measure("medium", "lower", "sum"),
-        Measure("low", "lower", "sum"),
-        Measure("security_score", "higher", "score"),
-        Measure("nosec_comments", "lower", "sum"),
+    spec = CollectorSpec(
+        name="security",
+        label="Security",
+        order=8,
+        measures=(
+            Measure("high", "lower", "sum"),
+            Measure("medium", "lower", "sum"),
+            Measure("low", "lower", "sum"),
+            Measure("security_score", "higher", "score"),
+            Measure("nosec_comments", "lower", "sum"),
+        ),
+        file_fields=(FileField("security_count", 0, "Security"), FileField("nosec_comments", 0)),
+        score=ScoreDecl(
+            "Security",
+            "Bandit findings weighted by severity per 1,000 lines, as a score; higher is better.",
+            short="Security",
+        ),
+        per_file_rank=7,
+        tools=("bandit",),
+        finding_label="Security",
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
@@ -175,7 +195,6 @@ class SecurityCollector(Collector):
             }
         result.metrics = {
             **counts,
-            "security_score": security_score(counts, project.total_sloc),
             "nosec_comments": nosec,
         }
         return result

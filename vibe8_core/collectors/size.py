@@ -4,19 +4,46 @@ from __future__ import annotations
 
 from typing import Any
 
-from vibe8_core.collectors.base import Collector, CollectorResult, Measure, ParsedSource, ProjectContext
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    FileField,
+    Measure,
+    ParsedSource,
+    ProjectContext,
+    ScoreDecl,
+)
 
 RAW_FIELDS = ("loc", "lloc", "sloc", "comments", "multi", "blank")
 
 
 class SizeCollector(Collector):
-    name = "size"
-    per_file = True
-    measures = (
-        Measure("files", "neither", "count"),
-        Measure("sloc", "neither", "sum"),
-        Measure("avg_file_sloc", "lower", "mean"),
-        *(Measure(key, "neither", "sum") for key in ("loc", "lloc", "comments", "multi", "blank")),
+    spec = CollectorSpec(
+        name="size",
+        label="Size",
+        order=6,
+        measures=(
+            Measure("files", "neither", "count"),
+            Measure("sloc", "neither", "sum"),
+            Measure("avg_file_sloc", "lower", "mean"),
+            Measure("avg_file_sloc_exact", "lower", "mean"),
+            *(Measure(key, "neither", "sum") for key in ("loc", "lloc", "comments", "multi", "blank")),
+            Measure("files_measured", "neither", "count"),
+        ),
+        file_fields=(
+            FileField("sloc", 0, "SLOC", "localized"),
+            FileField("loc", 0, "LOC", "localized"),
+            FileField("lloc", 0),
+            FileField("comments", 0, "Comments"),
+            FileField("multi", 0),
+            FileField("blank", 0),
+        ),
+        score=ScoreDecl(
+            "File size", "Average length of a file, as a score (50 at 400 lines); higher is better (smaller files)."
+        ),
+        per_file_rank=0,
+        tools=("radon",),
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:

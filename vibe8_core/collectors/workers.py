@@ -22,7 +22,7 @@ from typing import Any
 
 from vibe8_core.collectors.base import FileRecord
 from vibe8_core.collectors.files import read_source
-from vibe8_core.collectors.registry import PER_FILE_COLLECTORS
+from vibe8_core.collectors.registry import per_file_collectors
 
 MAX_CRASHES_IN_A_ROW = 3
 
@@ -56,12 +56,13 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     if size > max_bytes:
         record.parse_error = f"too large to analyse ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)"
         return record.to_dict()
-    names = [collector.name for collector in PER_FILE_COLLECTORS]
+    steps = per_file_collectors()
+    names = [collector.name for collector in steps]
     with _time_limit(timeout_s):
         try:
             source = read_source(Path(root), path)
             record.parse_error = source.parse_error
-            for collector in PER_FILE_COLLECTORS:
+            for collector in steps:
                 try:
                     record.sections[collector.name] = collector.analyse_file(source)
                 except Exception as exc:  # noqa: BLE001 - one collector's failure on one file is an error entry

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from vibe8_core.dashboard.stats import compare_groups, comparison_table
-from vibe8_core.scoring import RAW_MEASURES, SCORES
+from vibe8_core.scoring import RAW_MEASURES, score_specs
 
 GROUPINGS = {"author_type": "Author type", "author_model": "Model"}
 _TYPE_LABELS = {"human": "Human", "ai": "AI", "unknown": "Unknown"}
@@ -23,7 +23,7 @@ def prepare_groups(runs: pd.DataFrame, grouping: str) -> pd.DataFrame:
 def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:
     """(column, label, one line on what it means and which way is better) for scores or raw measures."""
     if kind == "Scores":
-        return [(f"score_{spec.key}", spec.label, spec.meaning) for spec in SCORES]
+        return [(f"score_{spec.key}", spec.label, spec.meaning) for spec in score_specs()]
     return [
         (m.column, m.label, f"{m.meaning} {'Higher' if m.better == 'higher' else 'Lower'} is better.")
         for m in RAW_MEASURES
@@ -32,7 +32,7 @@ def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:
 
 def group_means(runs: pd.DataFrame) -> pd.DataFrame:
     """Mean of each score per group, columns named by the score's label (for the radar)."""
-    columns = {f"score_{spec.key}": spec.label for spec in SCORES}
+    columns = {f"score_{spec.key}": spec.label for spec in score_specs()}
     means = runs.groupby("group")[list(columns)].mean().rename(columns=columns)
     return means.dropna(axis=1, how="all")
 
@@ -43,7 +43,7 @@ def group_stats(runs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
     b = runs[runs["group"] == group_b]
     better: dict[str, str] = {}
     comparisons = []
-    for spec in SCORES:
+    for spec in score_specs():
         better[spec.label] = "higher"
         comparisons.append(compare_groups(spec.label, group_a, a[f"score_{spec.key}"], group_b, b[f"score_{spec.key}"]))
     for measure in RAW_MEASURES:

@@ -14,10 +14,9 @@ from typing import Any
 
 import pandas as pd
 
-from vibe8_core.scoring import RAW_MEASURES, SCORES, grade_for_score
+from vibe8_core.scoring import RAW_MEASURES, grade_for_score, score_specs
 from vibe8_core.store import RunHeader, RunSummaryRecord
 
-SCORE_COLUMNS = [f"score_{spec.key}" for spec in SCORES]
 RAW_COLUMNS = [measure.column for measure in RAW_MEASURES]
 
 
@@ -68,18 +67,19 @@ HEADER_COLUMNS = [
     "author_model",
     "author",
 ]
-RUN_NUMBER_COLUMNS = ["files", "sloc", "overall", "security_high", *SCORE_COLUMNS, *RAW_COLUMNS]
-RUN_COLUMNS = [
-    *HEADER_COLUMNS,
-    "files",
-    "sloc",
-    "overall",
-    "grade",
-    "security_high",
-    "errors",
-    *SCORE_COLUMNS,
-    *RAW_COLUMNS,
-]
+
+
+def score_columns() -> list[str]:
+    """A history column per score the registry declares."""
+    return [f"score_{spec.key}" for spec in score_specs()]
+
+
+def run_number_columns() -> list[str]:
+    return ["files", "sloc", "overall", "security_high", *score_columns(), *RAW_COLUMNS]
+
+
+def run_columns() -> list[str]:
+    return [*HEADER_COLUMNS, "files", "sloc", "overall", "grade", "security_high", "errors", *run_number_columns()[4:]]
 
 
 def headers_frame(runs: Iterable[RunHeader]) -> pd.DataFrame:
@@ -89,8 +89,9 @@ def headers_frame(runs: Iterable[RunHeader]) -> pd.DataFrame:
 
 def runs_frame(runs: Iterable[RunSummaryRecord]) -> pd.DataFrame:
     """Runs as a DataFrame, newest first (the repositories' order is kept)."""
-    frame = _history_frame([run_row(run) for run in runs], RUN_COLUMNS)
-    frame[RUN_NUMBER_COLUMNS] = frame[RUN_NUMBER_COLUMNS].apply(pd.to_numeric, errors="coerce").astype("float64")
+    frame = _history_frame([run_row(run) for run in runs], run_columns())
+    numbers = run_number_columns()
+    frame[numbers] = frame[numbers].apply(pd.to_numeric, errors="coerce").astype("float64")
     return frame
 
 
@@ -126,18 +127,19 @@ def filter_runs(frame: pd.DataFrame, filters: HistoryFilter) -> pd.DataFrame:
     return frame[mask]
 
 
-HISTORY_EXPORT_COLUMNS = [
-    "run_id", "created_at", "project", "source", "author_type", "author_model", "files", "sloc",
-    "overall", "grade", *SCORE_COLUMNS, *RAW_COLUMNS,
-]  # fmt: skip
+def history_export_columns() -> list[str]:
+    return [
+        "run_id", "created_at", "project", "source", "author_type", "author_model", "files", "sloc",
+        "overall", "grade", *score_columns(), *RAW_COLUMNS,
+    ]  # fmt: skip
 
 
 def export_csv(frame: pd.DataFrame) -> bytes:
-    return frame[HISTORY_EXPORT_COLUMNS].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode()
+    return frame[history_export_columns()].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode()
 
 
 def export_json(frame: pd.DataFrame) -> bytes:
-    records = frame[HISTORY_EXPORT_COLUMNS].to_dict(orient="records")
+    records = frame[history_export_columns()].to_dict(orient="records")
     for record in records:
         record["created_at"] = record["created_at"].isoformat()
         for key, value in record.items():
@@ -150,7 +152,7 @@ def export_json(frame: pd.DataFrame) -> bytes:
 def score_deltas(base: Mapping[str, float | None], other: Mapping[str, float | None]) -> pd.DataFrame:
     """Per score: before, after and the change (positive = better)."""
     rows = []
-    for spec in SCORES:
+    for spec in score_specs():
         before, after = base.get(spec.key), other.get(spec.key)
         change = None if before is None or after is None else round(after - before, 1)
         rows.append({"score": spec.label, "before": before, "after": after, "change": change})

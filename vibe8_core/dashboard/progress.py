@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vibe8_core.collectors import registry
 from vibe8_core.store import JobRecord
 
-COLLECTOR_STEPS = (
-    "lint", "cyclomatic", "docs", "dead_code", "deps", "mi", "size", "dupes", "security", "churn",
-)  # fmt: skip
 STEP_WORDS = {
     "queued": "Queued — waiting for a worker",
     "starting": "Starting",
@@ -42,10 +40,11 @@ def job_progress(job: JobRecord) -> JobProgress:
         return JobProgress("Finished", 1.0, files)
     if job.status == "failed":
         return JobProgress("Failed", 1.0, files)
-    if step in COLLECTOR_STEPS:
-        index = COLLECTOR_STEPS.index(step)
-        label = f"Running collector {index + 1} of {len(COLLECTOR_STEPS)}: {step.replace('_', ' ')}"
-        return JobProgress(label, 0.55 + 0.45 * index / len(COLLECTOR_STEPS), files)
+    steps = registry.specs()
+    index = next((index for index, spec in enumerate(steps) if spec.name == step), None)
+    if index is not None:
+        label = f"Running collector {index + 1} of {len(steps)}: {steps[index].label.lower()}"
+        return JobProgress(label, 0.55 + 0.45 * index / len(steps), files)
     fraction = _STEP_START.get(step, 0.1)
     if step == "per-file metrics" and has_files:
         fraction = 0.15 + 0.4 * min(1.0, done / total)

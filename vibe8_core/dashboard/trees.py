@@ -13,14 +13,30 @@ from typing import Any
 
 import pandas as pd
 
+from vibe8_core.collectors import registry
+from vibe8_core.collectors.base import FileField
 from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, package_status
 
-FILE_NUMBER_COLUMNS = (
-    "sloc", "loc", "lloc", "comments", "multi", "blank", "avg_cc", "max_cc", "mi", "doc_covered",
-    "doc_total", "lint_count", "security_count", "dead_code_count", "duplicate_lines", "commits",
-    "lines_added", "lines_deleted", "severity",
-)  # fmt: skip
-FILE_TEXT_COLUMNS = ("mi_rank", "grade", "last_change", "parse_error")
+
+def _file_fields(kind: str) -> tuple[str, ...]:
+    return tuple(field.key for spec in registry.specs() for field in spec.file_fields if field.kind == kind)
+
+
+def file_number_columns() -> tuple[str, ...]:
+    """Every numeric per-file field the registry's collectors declare, then scoring's severity and the
+    file's issues (findings above "info": docstring and duplicate notes are not issues)."""
+    return (*_file_fields("number"), "severity", "issues")
+
+
+def file_text_columns() -> tuple[str, ...]:
+    return (*_file_fields("text"), "grade", "parse_error")
+
+
+def explorer_columns() -> list[FileField]:
+    """The per-file fields the explorer shows as columns, in the registry's order."""
+    return [field for spec in registry.specs() for field in spec.file_fields if field.label]
+
+
 FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra")
 BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive")
 FINDING_TEXT_COLUMNS = ("collector", "code", "message", "severity", "text")
@@ -51,12 +67,19 @@ def _columns(
     return data
 
 
+def _issues(entry: Mapping[str, Any]) -> int:
+    found = entry.get("findings")
+    return sum(1 for item in found if isinstance(item, dict) and item.get("severity") != "info") if found else 0
+
+
 def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
     """One row per file with every per-file metric (no blocks or findings)."""
     paths = [str(entry["path"]) for entry in entries]
-    data = _columns(entries, FILE_NUMBER_COLUMNS + FILE_TEXT_COLUMNS, FILE_NUMBER_COLUMNS, FILE_TEXT_COLUMNS)
+    numbers, texts = file_number_columns(), file_text_columns()
+    counted = [{**entry, "issues": _issues(entry)} for entry in entries]
+    data = _columns(counted, numbers + texts, numbers, texts)
     frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
-    frame[list(FILE_NUMBER_COLUMNS)] = frame[list(FILE_NUMBER_COLUMNS)].astype("float64")
+    frame[list(numbers)] = frame[list(numbers)].astype("float64")
     frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
     frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
         frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
@@ -148,7 +171,7 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
     rows = [
         {
             "line": row.line,
-            "kind": _COLLECTOR_LABELS.get(row.collector, row.collector),
+            "kind": _finding_label(row.collector),
             "code": row.code,
             "severity": row.severity,
             "message": _finding_message(row.collector, row.message, row.extra),
@@ -173,13 +196,9 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
     return frame.sort_values(["line", "kind"], kind="stable", ignore_index=True)
 
 
-_COLLECTOR_LABELS = {
-    "lint": "Lint",
-    "security": "Security",
-    "dead_code": "Dead code",
-    "dupes": "Duplicate",
-    "docs": "Docstring",
-}
+def _finding_label(collector: str) -> str:
+    spec = registry.spec_of(collector)
+    return (spec.finding_label or spec.label) if spec else collector
 
 
 def _finding_message(collector: str, message: Any, extra: Mapping[str, Any]) -> str:

@@ -12,7 +12,7 @@ import streamlit as st
 from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.charts import GRADE_COLOURS
 from vibe8_core.dashboard.frames import runs_by_id
-from vibe8_core.scoring import SCORES, grade_for_score
+from vibe8_core.scoring import grade_for_score, score_specs
 from vibe8_core.store import AccessError
 
 ANALYZE_PAGE = "pages/analyze.py"
@@ -47,9 +47,10 @@ def refusal() -> None:
 
 
 def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float | None] | None) -> None:
-    """Ten cards: score, grade and the change since the project's previous run."""
-    for start in (0, 5):
-        for column, spec in zip(st.columns(5), SCORES[start : start + 5], strict=True):
+    """A card per score (rows of five): score, grade and the change since the project's previous run."""
+    specs = score_specs()
+    for start in range(0, len(specs), 5):
+        for column, spec in zip(st.columns(5), specs[start : start + 5], strict=False):
             value = scores.get(spec.key)
             before = previous.get(spec.key) if previous else None
             delta = None if value is None or before is None else round(value - before, 1)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Row, Select, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
+from vibe8_core.scored_run import score_run
 from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
 from vibe8_core.store.models import AnalysisRun
@@ -18,6 +19,7 @@ from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, Ru
 _HEADER_COLUMNS = tuple(getattr(AnalysisRun, field.name) for field in fields(RunHeader))
 _NEWEST_FIRST = (AnalysisRun.created_at.desc(), AnalysisRun.run_id.desc())
 _METRICS_BATCH = 500  # runs whose metrics are read per query when summaries are computed
+_RESCORE_BATCH = 50  # runs (with their file trees) re-scored per query
 
 
 def _record(run: AnalysisRun, *, with_tree: bool = False) -> RunRecord:
@@ -112,17 +114,30 @@ class RunRepository:
         stmt = _filtered(select(*_HEADER_COLUMNS, *extra), user_id, filters or RunFilter())
         return list(self.session.execute(stmt.order_by(*_NEWEST_FIRST)).all())
 
-    def refresh_summaries(self) -> int:
-        """Store a current summary on every run (of any user) whose summary is missing or of another
-        version, as after an upgrade; returns how many were written."""
+    def refresh_summaries(self, *, everything: bool = False) -> int:
+        """Re-score every run (of any user) whose summary is missing, of another version or made by other
+        formulas (`everything`: every run): its stored score fields, file severities and summary are
+        rewritten from its measures by today's scoring. Returns how many runs were re-scored."""
         stored = self.session.execute(select(AnalysisRun.run_id, AnalysisRun.summary))
-        computed = self._computed_summaries(
-            [run_id for run_id, summary in stored if RunSummary.from_json(summary) is None]
-        )
-        if computed:
-            values = [{"run_id": run_id, "summary": summary.to_json()} for run_id, summary in computed.items()]
+        stale = [run_id for run_id, summary in stored if everything or RunSummary.from_json(summary) is None]
+        for start in range(0, len(stale), _RESCORE_BATCH):
+            stmt = select(AnalysisRun.run_id, AnalysisRun.metrics, AnalysisRun.file_tree, AnalysisRun.errors)
+            values = []
+            for run_id, metrics, file_tree, errors in self.session.execute(
+                stmt.where(AnalysisRun.run_id.in_(stale[start : start + _RESCORE_BATCH]))
+            ):
+                scored = score_run(metrics or {}, file_tree)
+                summary = summarize_run(scored.metrics, errors or [])
+                values.append(
+                    {
+                        "run_id": run_id,
+                        "metrics": scored.metrics,
+                        "file_tree": scored.file_tree,
+                        "summary": summary.to_json(),
+                    }
+                )
             self.session.execute(update(AnalysisRun), values)
-        return len(computed)
+        return len(stale)
 
     def _computed_summaries(self, run_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, RunSummary]:
         computed: dict[uuid.UUID, RunSummary] = {}

@@ -14,22 +14,24 @@ if TYPE_CHECKING:
 
 
 def register(sub: Subparsers) -> None:
-    sub.add_parser("migrate", help="create or upgrade the database schema").set_defaults(handler=cmd_migrate)
+    parser = sub.add_parser("migrate", help="create or upgrade the database schema and re-score stale runs")
+    parser.add_argument("--rescore", action="store_true", help="re-score every stored run, not only stale ones")
+    parser.set_defaults(handler=cmd_migrate)
 
 
 def cmd_migrate(args: argparse.Namespace, ctx: CliContext) -> int:
-    """Upgrade the schema, then store a current summary on every run that lacks one (older rows, or
-    summaries of an older version after an upgrade changed a score's formula)."""
+    """Upgrade the schema, then re-score every run scored by other formulas (or without a summary):
+    its score fields, file severities and summary are rewritten from its stored measures."""
     db = Database(ctx.settings.database)
     try:
         db.check_connection()
         upgrade(ctx.settings.database.url)
         with db.unit_of_work() as uow:
-            refreshed = uow.runs.refresh_summaries()
+            refreshed = uow.runs.refresh_summaries(everything=args.rescore)
             uow.commit()
     finally:
         db.dispose()
     print("Database schema is up to date.")
     if refreshed:
-        print(f"Stored the summary of {refreshed:,} run(s).")
+        print(f"Re-scored {refreshed:,} run(s) with today's formulas.")
     return 0

@@ -334,7 +334,8 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
     lint = _number(_section(metrics, "lint").get("total"))
     dead = _number(_section(metrics, "dead_code").get("unused_symbols"))
     security = _section(metrics, "security")
-    sec_total = sum(_number(security.get(level)) or 0.0 for level in ("high", "medium", "low"))
+    levels = [_number(security.get(level)) for level in ("high", "medium", "low")]
+    sec_total = None if all(count is None for count in levels) else sum(count or 0.0 for count in levels)
     return {
         "lint_per_ksloc": None if lint is None else round(per_ksloc(lint, sloc), 2),
         "avg_cc": _number(_section(metrics, "cyclomatic").get("avg_cc")),
@@ -342,7 +343,7 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
         "doc_pct": _number(_section(metrics, "docs").get("coverage_pct")),
         "dead_per_ksloc": None if dead is None else round(per_ksloc(dead, sloc), 2),
         "dup_pct": _number(_section(metrics, "dupes").get("duplicate_pct")),
-        "security_per_ksloc": round(per_ksloc(sec_total, sloc), 2) if security else None,
+        "security_per_ksloc": None if sec_total is None else round(per_ksloc(sec_total, sloc), 2),
         "avg_file_sloc": _number(_section(metrics, "size").get("avg_file_sloc")),
     }
 

@@ -88,3 +88,26 @@ def test_importing_vibe8_builds_no_engine() -> None:
     env = {**os.environ, "DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.strip() == "imported", result.stderr[-2000:]
+
+
+def test_sign_in_settings_and_their_defaults() -> None:
+    auth = load_settings({"AUTH0_DOMAIN": "t.eu.auth0.com", "AUTH0_CLIENT_ID": "abc"}).auth
+    assert (auth.mode, auth.max_auth_age_s, auth.session_idle_s, auth.session_lifetime_s) == ("popup", 300, 1800, 28800)
+    auth = load_settings({"AUTH0_DOMAIN": "t", "AUTH0_CLIENT_ID": "c", "VIBE8_AUTH_MODE": "OIDC",
+                          "VIBE8_SESSION_IDLE_TIMEOUT": "60", "VIBE8_SESSION_LIFETIME": "3600"}).auth  # fmt: skip
+    assert (auth.mode, auth.session_idle_s, auth.session_lifetime_s) == ("oidc", 60, 3600)
+
+
+@pytest.mark.parametrize(
+    ("env", "fragment"),
+    [
+        ({"AUTH0_DOMAIN": "t.eu.auth0.com"}, "must be set together"),
+        ({"AUTH0_CLIENT_ID": "abc"}, "must be set together"),
+        ({"VIBE8_AUTH_MODE": "oidc"}, "needs AUTH0_DOMAIN"),
+        ({"VIBE8_AUTH_MODE": "saml"}, "VIBE8_AUTH_MODE must be one of popup, oidc"),
+        ({"VIBE8_SESSION_IDLE_TIMEOUT": "0"}, "VIBE8_SESSION_IDLE_TIMEOUT"),
+    ],
+)
+def test_half_a_sign_in_configuration_refuses_to_start(env: dict[str, str], fragment: str) -> None:
+    with pytest.raises(ConfigError, match=fragment):
+        load_settings(env)

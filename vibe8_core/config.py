@@ -207,14 +207,26 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             job_time_limit_s=_float(env, "VIBE8_JOB_TIME_LIMIT", job_default.job_time_limit_s, 1.0),
             finished_job_max_age_s=_float(env, "VIBE8_FINISHED_JOB_MAX_AGE", job_default.finished_job_max_age_s, 0.0),
         ),
-        auth=AuthSettings(
-            auth0_domain=env.get("AUTH0_DOMAIN", "").strip(),
-            auth0_client_id=env.get("AUTH0_CLIENT_ID", "").strip(),
-            allowed_emails=_list(env, "VIBE8_ALLOWED_EMAILS"),
-            local_user=env.get("VIBE8_LOCAL_USER", "").strip() or AuthSettings().local_user,
-            mode=_choice(env, "VIBE8_AUTH_MODE", AUTH_MODES),
-            max_auth_age_s=_float(env, "VIBE8_AUTH_MAX_AGE", AuthSettings().max_auth_age_s, 10.0),
-            session_lifetime_s=_float(env, "VIBE8_SESSION_LIFETIME", AuthSettings().session_lifetime_s, 1.0),
-            session_idle_s=_float(env, "VIBE8_SESSION_IDLE_TIMEOUT", AuthSettings().session_idle_s, 1.0),
-        ),
+        auth=_auth_settings(env),
     )
+
+
+def _auth_settings(env: Mapping[str, str]) -> AuthSettings:
+    """Sign-in settings; half a configuration refuses to start rather than fall back to local mode
+    (where everyone who reaches the port is the one local user)."""
+    default = AuthSettings()
+    auth = AuthSettings(
+        auth0_domain=env.get("AUTH0_DOMAIN", "").strip(),
+        auth0_client_id=env.get("AUTH0_CLIENT_ID", "").strip(),
+        allowed_emails=_list(env, "VIBE8_ALLOWED_EMAILS"),
+        local_user=env.get("VIBE8_LOCAL_USER", "").strip() or default.local_user,
+        mode=_choice(env, "VIBE8_AUTH_MODE", AUTH_MODES),
+        max_auth_age_s=_float(env, "VIBE8_AUTH_MAX_AGE", default.max_auth_age_s, 10.0),
+        session_lifetime_s=_float(env, "VIBE8_SESSION_LIFETIME", default.session_lifetime_s, 1.0),
+        session_idle_s=_float(env, "VIBE8_SESSION_IDLE_TIMEOUT", default.session_idle_s, 1.0),
+    )
+    if bool(auth.auth0_domain) != bool(auth.auth0_client_id):
+        raise ConfigError("AUTH0_DOMAIN and AUTH0_CLIENT_ID must be set together (both empty: local mode).")
+    if auth.mode == "oidc" and not auth.enabled:
+        raise ConfigError("VIBE8_AUTH_MODE=oidc needs AUTH0_DOMAIN and AUTH0_CLIENT_ID.")
+    return auth

@@ -33,7 +33,9 @@ def gate_script() -> None:
     from vibe8_core.dashboard import resources, session
 
     settings = resources.settings()
-    user = session.require_user(resources.database(settings), settings)
+    db = resources.database(settings)
+    user = session.require_user(db, settings)
+    session.sidebar_identity(db, user, settings)
     st.title("Analyze code")
     st.caption(user.email)
 
@@ -185,3 +187,34 @@ def test_sign_out_clears_the_session_and_ends_the_sign_in(auth0, page_env):
     assert "vibe8_finished_jobs" not in at.session_state
     with page_env.engine.connect() as conn:
         assert conn.execute(text("SELECT end_reason FROM sign_ins")).scalars().all() == ["signed_out"]
+
+
+@pytest.fixture
+def oidc(page_env, monkeypatch):
+    """OIDC mode with the claims Streamlit would have verified at its callback (None: nobody signed in)."""
+    monkeypatch.setenv("AUTH0_DOMAIN", "tenant.example.auth0.com")
+    monkeypatch.setenv("AUTH0_CLIENT_ID", "client-123")
+    monkeypatch.setenv("VIBE8_AUTH_MODE", "oidc")
+    logouts: list[str] = []
+    state = {"claims": {**claims(), "iss": "https://tenant.example.auth0.com/", "aud": "client-123", "nonce": "n"},
+             "logouts": logouts}  # fmt: skip
+    monkeypatch.setattr(auth0_flows, "oidc_claims", lambda auth: state["claims"])
+    monkeypatch.setattr(auth0_flows.st, "logout", lambda: logouts.append("logout"))
+    return state
+
+
+def test_oidc_a_second_tab_resumes_the_sign_in_until_it_is_signed_out(oidc):
+    first = gate_app()
+    assert texts(first, "title") == ["Analyze code"]
+    second = gate_app()  # a new tab: the same identity cookie, hence the same claims
+    assert texts(second, "title") == ["Analyze code"]
+    first.sidebar.button(key="vibe8_sign_out").click().run()
+    assert oidc["logouts"] == ["logout"] and "vibe8_user" not in first.session_state
+    copied = gate_app()  # the cookie presented again after sign-out
+    assert "vibe8_user" not in copied.session_state and oidc["logouts"] == ["logout", "logout"]
+
+
+def test_oidc_claims_from_another_tenant_are_refused(oidc):
+    oidc["claims"] = {**oidc["claims"], "iss": "https://elsewhere.example.com/"}
+    at = gate_app()
+    assert texts(at, "error") == ["The sign-in came from a different Auth0 tenant than AUTH0_DOMAIN."]

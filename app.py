@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
 from sqlalchemy.exc import DBAPIError
@@ -46,14 +47,23 @@ def main() -> None:
     # Navigation first (pages are listed only to a signed-in session), then the gate, which shows the
     # sign-in page and stops, or reruns once after a fresh sign-in so the page list appears.
     navigation = st.navigation(pages, position="sidebar" if session.signed_in() else "hidden")
-    user = session.require_user(db, settings)
+    try:
+        user = session.require_user(db, settings)  # every rerun re-checks the sign-in in the database
+    except DBAPIError:
+        database_hiccup("checking the sign-in")
     session.resume_wanted_page(by_name)
     session.sidebar_identity(db, user, settings)
     try:
         navigation.run()
     except DBAPIError:
-        logging.getLogger("vibe8.app").exception("database error while drawing a page")
-        st.error("The database did not answer; please try again in a moment.")
+        database_hiccup("drawing a page")
+
+
+def database_hiccup(doing: str) -> NoReturn:
+    """One sentence instead of a traceback; the next rerun tries again."""
+    logging.getLogger("vibe8.app").exception("database error while %s", doing)
+    st.error("The database did not answer; please try again in a moment.")
+    st.stop()
 
 
 # The analysis engine's worker processes (spawn / forkserver) re-import this file as `__mp_main__`;

@@ -105,9 +105,9 @@ with github_tab:
 @st.fragment(run_every=1.5)
 def job_board() -> None:
     """Live progress of this user's jobs; a finished job is shown once with its link, then deleted."""
-    fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
     finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
     try:
+        fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
         jobs = loaders.user_jobs(user.id)
     except DBAPIError:
         st.warning("Your analyses could not be read just now; this list retries by itself.")

@@ -218,3 +218,17 @@ def test_oidc_claims_from_another_tenant_are_refused(oidc):
     oidc["claims"] = {**oidc["claims"], "iss": "https://elsewhere.example.com/"}
     at = gate_app()
     assert texts(at, "error") == ["The sign-in came from a different Auth0 tenant than AUTH0_DOMAIN."]
+
+
+def test_a_database_failure_while_checking_the_sign_in_is_one_sentence(auth0, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from vibe8_core import signin
+
+    def unavailable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+    monkeypatch.setattr(signin, "check_sign_in", unavailable)
+    at = fresh_app()
+    assert not at.exception
+    assert texts(at, "error") == ["The database did not answer; please try again in a moment."]

@@ -5,9 +5,9 @@ from pathlib import Path
 from typing import NoReturn
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
 
 from vibe8_core.dashboard import resources, session
+from vibe8_core.store import DatabaseFailedError
 
 SECTIONS = {
     "Analyse": (
@@ -49,13 +49,13 @@ def main() -> None:
     navigation = st.navigation(pages, position="sidebar" if session.signed_in() else "hidden")
     try:
         user = session.require_user(db, settings)  # every rerun re-checks the sign-in in the database
-    except DBAPIError:
+    except DatabaseFailedError:
         database_hiccup("checking the sign-in")
     session.resume_wanted_page(by_name)
     session.sidebar_identity(db, user, settings)
     try:
         navigation.run()
-    except DBAPIError:
+    except DatabaseFailedError:
         database_hiccup("drawing a page")
 
 

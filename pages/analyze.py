@@ -1,23 +1,32 @@
 """Analyze: submit an upload or a GitHub repository, then watch the job until its run is ready."""
 
 import streamlit as st
-from sqlalchemy.exc import DBAPIError
 
 from vibe8_core.dashboard import loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.dashboard.session import current_user, fragment_user
-from vibe8_core.jobs.submissions import (
-    SUGGESTED_MODELS,
-    Authorship,
-    SubmissionError,
-    submit_github,
-    submit_upload,
-)
+from vibe8_core.jobs.submissions import SUGGESTED_MODELS, Authorship, SubmissionError
+from vibe8_core.store import DatabaseFailedError
 
 user = current_user()
 settings = resources.settings()
-FINISHED_KEY = "vibe8_finished_jobs"  # job id → (project, run id) for completed jobs already deleted
+service = resources.service(settings)
+FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id): completed jobs this session has shown
+SEEN_KEY = "vibe8_seen_jobs"  # completed jobs shown by the live board, forgotten by the next full run
+
+
+def forget_jobs(job_ids: list[str]) -> None:
+    """Delete jobs whose outcome the user has seen. Runs in a normal rerun or a button's callback, never
+    in the polling board; a database hiccup keeps them for the next try."""
+    try:
+        service.jobs.forget(user.id, job_ids)
+    except DatabaseFailedError:
+        st.session_state.setdefault(SEEN_KEY, []).extend(job_ids)
+
+
+if seen := st.session_state.pop(SEEN_KEY, None):
+    forget_jobs(seen)  # DATABASE.md job lifecycle step 5: deleted once the result was shown
 
 st.title("Analyze code")
 st.caption("Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background.")
@@ -26,7 +35,7 @@ if notice := st.session_state.pop("vibe8_notice", None):
 else:
     try:
         new_user = loaders.history_stamp(user.id).count == 0 and not loaders.user_jobs(user.id, limit=1)
-    except DBAPIError:
+    except DatabaseFailedError:
         new_user = False  # the job list below reports the hiccup
     if new_user:
         widgets.demo_offer(user.id, key="analyze_demo")  # a new user's first page greets them with the demo
@@ -78,7 +87,7 @@ with upload_tab:
             st.error("Choose a file to upload first.")
         else:
             try:
-                submit_upload(resources.database(settings), settings, user.id, uploaded.name, uploaded.getvalue(), who)
+                service.submissions.upload(user.id, uploaded.name, uploaded.getvalue(), who)
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
@@ -95,7 +104,7 @@ with github_tab:
             st.error("Enter the repository's address, like https://github.com/owner/repository.")
         else:
             try:
-                submit_github(resources.database(settings), settings, user.id, url, branch, who)
+                service.submissions.github(user.id, url, branch, who)
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
@@ -104,31 +113,33 @@ with github_tab:
 
 @st.fragment(run_every=1.5)
 def job_board() -> None:
-    """Live progress of this user's jobs; a finished job is shown once with its link, then deleted."""
+    """Live progress of this user's jobs; only reads. A finished job is kept in the session with its link,
+    and a full rerun (not this board) deletes it; buttons write through their callbacks."""
     finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
     try:
         fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
         jobs = loaders.user_jobs(user.id)
-    except DBAPIError:
+    except DatabaseFailedError:
         st.warning("Your analyses could not be read just now; this list retries by itself.")
         return
     if not jobs and not finished:
         st.caption("No analyses are running.")
         return
     queued = [job for job in jobs if job.status == "pending"]
+    newly_finished = False
     for job in jobs:
         title = f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"
         step = job_progress(job)
         if job.status == "completed" and job.result_run_id:
-            finished[job.job_id] = (title, str(job.result_run_id))
-            loaders.forget_job(user.id, job.job_id)
+            if job.job_id not in finished:
+                finished[job.job_id] = (title, str(job.result_run_id))
+                st.session_state.setdefault(SEEN_KEY, []).append(job.job_id)
+                newly_finished = True
         elif job.status == "failed":
             with st.container(border=True):
                 st.markdown(f"**{title}** — :red[failed]")
                 st.error(job.error_message or "The analysis failed.")
-                if st.button("Dismiss", key=f"dismiss_{job.job_id}"):
-                    loaders.forget_job(user.id, job.job_id)
-                    st.rerun(scope="fragment")
+                st.button("Dismiss", key=f"dismiss_{job.job_id}", on_click=forget_jobs, args=([job.job_id],))
         elif job.status == "running":
             with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
                 st.markdown(f"**{title}**")
@@ -138,6 +149,8 @@ def job_board() -> None:
             st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
             for job in reversed(queued):  # oldest first: the order they will run in
                 st.caption(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
+    if newly_finished:
+        st.rerun()  # the full run forgets the jobs just shown, outside this polling board
     if finished:
         with st.container(border=True):
             head, clear = st.columns([5, 1], vertical_alignment="center")

@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from vibe8_core.dashboard import loaders, widgets
+from vibe8_core.dashboard import resources, widgets
 from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.scoring import score_specs
@@ -82,7 +82,7 @@ if chosen:
         st.write("This removes the run and its file tree for good.")
         if st.button("Yes, delete this run", type="primary", key="history_confirm_delete"):
             try:
-                loaders.delete_run(user.id, chosen)
+                resources.service().runs.delete(user.id, chosen)
             except AccessError:
                 widgets.refusal()
             else:

@@ -35,19 +35,25 @@ def _database_is_locked(*_args, **_kwargs):
     raise OperationalError("SELECT 1", {}, Exception("database is locked"))
 
 
-def test_a_database_failure_while_drawing_is_one_sentence(seed, alice, open_page, monkeypatch):
+def test_a_database_failure_while_drawing_is_one_sentence(seed, alice, open_page, monkeypatch, page_env):
+    """A driver error inside a unit of work reaches the app as the store's DatabaseFailedError, never as
+    SQLAlchemy's, and app.py turns it into one sentence."""
     from vibe8_core.dashboard import forms
 
-    monkeypatch.setattr(forms, "authorship_problem", _database_is_locked)
+    def fails_in_the_database(*_args, **_kwargs):
+        with page_env.unit_of_work():
+            _database_is_locked()
+
+    monkeypatch.setattr(forms, "authorship_problem", fails_in_the_database)
     at = open_page(alice)  # app.py's first run draws the default page, Analyze
     assert not at.exception
     assert [e.value for e in at.error] == ["The database did not answer; please try again in a moment."]
 
 
 def test_the_polling_job_list_survives_a_database_hiccup(seed, alice, open_page, monkeypatch):
-    from vibe8_core.dashboard import loaders
+    from vibe8_core.store.jobs import JobRepository
 
-    monkeypatch.setattr(loaders, "user_jobs", _database_is_locked)
+    monkeypatch.setattr(JobRepository, "list_for_user", _database_is_locked)
     at = open_page(alice, "pages/analyze.py")
     assert not at.exception
     assert any("retries by itself" in w.value for w in at.warning)

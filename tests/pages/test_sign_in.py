@@ -228,7 +228,8 @@ def test_a_database_failure_while_checking_the_sign_in_is_one_sentence(auth0, mo
     def unavailable(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(signin, "check_sign_in", unavailable)
+    # inside check_sign_in's unit of work: the store turns the driver's error into DatabaseFailedError
+    monkeypatch.setattr(signin, "_verdict", unavailable)
     at = fresh_app()
     assert not at.exception
     assert texts(at, "error") == ["The database did not answer; please try again in a moment."]

@@ -9,28 +9,14 @@ import pkgutil
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import DBAPIError
-
 from vibe8_core.analysis import NoPythonFilesError
-from vibe8_core.auth import AuthError
 from vibe8_core.cli import commands
 from vibe8_core.cli.context import CliContext, CliError, Handler
-from vibe8_core.config import ConfigError, load_settings
-from vibe8_core.demo import DemoError
-from vibe8_core.jobs.submissions import SubmissionError
-from vibe8_core.sources import SourceError
-from vibe8_core.store import AccessError, DatabaseUnavailableError
+from vibe8_core.config import load_settings
+from vibe8_core.service import REFUSALS, user_message
+from vibe8_core.store import DatabaseFailedError
 
 EXIT_REFUSED = 2
-REFUSALS = (
-    ConfigError,
-    DatabaseUnavailableError,
-    SubmissionError,
-    SourceError,
-    NoPythonFilesError,
-    AuthError,
-    DemoError,
-)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,13 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = CliContext(load_settings())
         return handler(args, ctx)
-    except AccessError as exc:
-        print(f"vibe8: {exc.public_message}", file=sys.stderr)
-    except (CliError, *REFUSALS) as exc:
-        print(f"vibe8: {exc}", file=sys.stderr)
-    except DBAPIError as exc:  # the database went away mid-command
-        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
-        print(f"vibe8: the database failed during the command: {reason}", file=sys.stderr)
+    except DatabaseFailedError as exc:  # the database went away mid-command
+        print(f"vibe8: the database failed during the command: {exc.reason}", file=sys.stderr)
+    except (CliError, NoPythonFilesError, *REFUSALS) as exc:
+        print(f"vibe8: {user_message(exc)}", file=sys.stderr)
     finally:
         if ctx is not None:
             ctx.close()

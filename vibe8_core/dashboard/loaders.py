@@ -11,7 +11,6 @@ import gc
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
@@ -20,21 +19,8 @@ import streamlit as st
 from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
-from vibe8_core.store import JobRecord, NotFoundError, RunRecord
-
-
-@dataclass(frozen=True)
-class HistoryStamp:
-    count: int
-    newest: str | None
-
-
-def parse_run_id(raw: Any) -> uuid.UUID:
-    """A run id from a query parameter or widget; anything malformed is simply 'not found'."""
-    try:
-        return uuid.UUID(str(raw))
-    except (TypeError, ValueError):
-        raise NotFoundError() from None
+from vibe8_core.service import HistoryStamp, parse_run_id
+from vibe8_core.store import JobRecord, RunRecord
 
 
 @contextmanager
@@ -53,10 +39,7 @@ def cycle_collector_paused() -> Iterator[None]:
 
 
 def history_stamp(user_id: uuid.UUID) -> HistoryStamp:
-    with resources.database().unit_of_work() as uow:
-        count = uow.runs.count_for_user(user_id)
-        newest = uow.runs.newest_run_id(user_id)
-    return HistoryStamp(count, str(newest) if newest else None)
+    return resources.service().runs.stamp(user_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
@@ -65,12 +48,11 @@ def user_runs(user_id: uuid.UUID, stamp: HistoryStamp, *, headers_only: bool = F
     metrics or file trees); with `headers_only`, who/what/when alone: enough for a run picker, and far
     cheaper for the pages that show one run."""
     del stamp  # part of the cache key only
+    runs = resources.service().runs
     with cycle_collector_paused():
-        with resources.database().unit_of_work() as uow:
-            if headers_only:
-                return headers_frame(uow.runs.headers_for_user(user_id))
-            runs = uow.runs.summaries_for_user(user_id)
-        return runs_frame(runs)
+        if headers_only:
+            return headers_frame(runs.headers(user_id))
+        return runs_frame(runs.summaries(user_id))
 
 
 def runs_for(user_id: uuid.UUID, *, headers_only: bool = False) -> pd.DataFrame:
@@ -82,9 +64,7 @@ def _run_with_previous(
     user_id: uuid.UUID, run_id: uuid.UUID, stamp: HistoryStamp
 ) -> tuple[RunRecord, RunRecord | None]:
     del stamp
-    with resources.database().unit_of_work() as uow:
-        run = uow.runs.get(run_id, user_id)
-        return run, uow.runs.previous_in_project(run)
+    return resources.service().runs.open_with_previous(user_id, run_id)
 
 
 def run_with_previous(user_id: uuid.UUID, raw_run_id: Any) -> tuple[RunRecord, RunRecord | None]:
@@ -95,8 +75,7 @@ def run_with_previous(user_id: uuid.UUID, raw_run_id: Any) -> tuple[RunRecord, R
 @st.cache_data(show_spinner="Loading the file tree…", max_entries=8, ttl=3600)
 def _run_tree(user_id: uuid.UUID, run_id: uuid.UUID) -> TreeFrames:
     with cycle_collector_paused():
-        with resources.database().unit_of_work() as uow:
-            run = uow.runs.get(run_id, user_id, with_tree=True)
+        run = resources.service().runs.open(user_id, run_id, with_tree=True)
         return tree_frames(run.file_tree)
 
 
@@ -105,20 +84,6 @@ def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
     return _run_tree(user_id, parse_run_id(raw_run_id))
 
 
-def delete_run(user_id: uuid.UUID, raw_run_id: Any) -> None:
-    with resources.database().unit_of_work() as uow:
-        uow.runs.delete(parse_run_id(raw_run_id), user_id)
-        uow.commit()
-
-
 def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:
     """The user's recent jobs (never cached: the Analyze page polls them)."""
-    with resources.database().unit_of_work() as uow:
-        return uow.jobs.list_for_user(user_id, limit=limit)
-
-
-def forget_job(user_id: uuid.UUID, job_id: str) -> None:
-    """Delete a finished job once its owner has seen it (DATABASE.md lifecycle step 5)."""
-    with resources.database().unit_of_work() as uow:
-        uow.jobs.delete_for_owner(job_id, user_id)
-        uow.commit()
+    return resources.service().jobs.for_user(user_id, limit=limit)

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from vibe8_core.config import ConfigError, Settings, load_settings
+from vibe8_core.service import Service
 from vibe8_core.store import Database, DatabaseUnavailableError
 from vibe8_core.store.migrate import require_current_schema
 
@@ -52,6 +53,12 @@ def database(current: Settings | None = None) -> Database:
         return _database(cfg.url, cfg.pool_size, cfg.max_overflow)
     except DatabaseUnavailableError as exc:
         raise StartupError(str(exc)) from None
+
+
+def service(current: Settings | None = None) -> Service:
+    """Vibe8's use cases over the shared Database (cheap: the service only holds references)."""
+    current = current or settings()
+    return Service(database(current), current)
 
 
 @st.cache_resource(show_spinner=False)

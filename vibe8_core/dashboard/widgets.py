@@ -12,6 +12,7 @@ import streamlit as st
 from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.charts import GRADE_COLOURS
 from vibe8_core.dashboard.frames import runs_by_id
+from vibe8_core.demo import DemoError
 from vibe8_core.scoring import grade_for_score, score_specs
 from vibe8_core.store import AccessError
 
@@ -93,11 +94,8 @@ def demo_offer(user_id: uuid.UUID, key: str) -> None:
         "so every chart has something to show."
     )
     if st.button("Run the demo", type="primary", key=key, icon=":material/play_arrow:"):
-        from vibe8_core.demo import DemoError, submit_demo
-
-        current = resources.settings()
         try:
-            jobs = submit_demo(resources.database(current), current, user_id)
+            jobs = resources.service().demo.submit(user_id)
         except DemoError as exc:
             st.error(str(exc))
             return

@@ -6,6 +6,7 @@ Owner checks live here: every read or delete of a run or job takes the user id.
 from vibe8_core.store.db import Database, UnitOfWork, describe_url, parse_database_url
 from vibe8_core.store.errors import (
     AccessError,
+    DatabaseFailedError,
     DatabaseUnavailableError,
     ForbiddenError,
     NotFoundError,
@@ -27,6 +28,7 @@ __all__ = [
     "AccessError",
     "ClaimedJob",
     "Database",
+    "DatabaseFailedError",
     "DatabaseUnavailableError",
     "ForbiddenError",
     "JobRecord",

@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from sqlalchemy.orm import Session
 
 from vibe8_core.config import DatabaseSettings
-from vibe8_core.store.errors import DatabaseUnavailableError
+from vibe8_core.store.errors import DatabaseFailedError, DatabaseUnavailableError
 from vibe8_core.store.jobs import JobRepository
 from vibe8_core.store.runs import RunRepository
 from vibe8_core.store.sign_ins import SignInRepository
@@ -87,6 +87,21 @@ def describe_url(url: str) -> str:
         return "<malformed DATABASE_URL>"
 
 
+def driver_reason(exc: DBAPIError) -> str:
+    """The first line of what the driver said (no SQL, no parameters), for a one-sentence message."""
+    lines = str(exc.orig).strip().splitlines() if exc.orig is not None else []
+    return lines[0] if lines else type(exc).__name__
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """Turn a driver error inside the block into DatabaseFailedError (its first line as the reason)."""
+    try:
+        yield
+    except DBAPIError as exc:
+        raise DatabaseFailedError(driver_reason(exc)) from exc
+
+
 class UnitOfWork:
     """One session and its repositories; nothing persists unless `commit()` is called."""
 
@@ -125,9 +140,12 @@ class Database:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[UnitOfWork]:
+        """One session; a driver error inside it leaves as DatabaseFailedError, so no caller above the
+        store has to know SQLAlchemy's exceptions."""
         session = Session(self.engine, expire_on_commit=False)
         try:
-            yield UnitOfWork(session)
+            with database_errors():
+                yield UnitOfWork(session)
         finally:
             session.rollback()
             session.close()
@@ -138,9 +156,8 @@ class Database:
             with self.engine.connect() as conn:
                 conn.execute(text("SELECT 1"))
         except DBAPIError as exc:
-            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else type(exc).__name__
             raise DatabaseUnavailableError(
-                f"Cannot reach the database at {describe_url(self.settings.url)}: {reason}"
+                f"Cannot reach the database at {describe_url(self.settings.url)}: {driver_reason(exc)}"
             ) from None
 
     def dispose(self) -> None:

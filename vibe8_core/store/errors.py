@@ -11,6 +11,17 @@ class DatabaseUnavailableError(StoreError):
     """DATABASE_URL is malformed, names an unsupported backend, or cannot be reached."""
 
 
+class DatabaseFailedError(StoreError):
+    """The database refused or dropped a statement mid-operation (the connection closed, a lock timed out).
+
+    `reason` is the driver's first line; nothing was committed by the unit of work that failed.
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"The database failed: {reason}")
+        self.reason = reason
+
+
 class AccessError(StoreError):
     """The record cannot be shown to this user.
 

@@ -8,7 +8,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from vibe8_core.config import PROJECT_ROOT
-from vibe8_core.store.db import Database
+from vibe8_core.store.db import Database, database_errors
 from vibe8_core.store.errors import DatabaseUnavailableError
 
 
@@ -21,7 +21,9 @@ def alembic_config(database_url: str) -> Config:
 
 
 def upgrade(database_url: str, revision: str = "head") -> None:
-    command.upgrade(alembic_config(database_url), revision)
+    """Upgrade to `revision`; a database failing midway is DatabaseFailedError, one sentence like any other."""
+    with database_errors():
+        command.upgrade(alembic_config(database_url), revision)
 
 
 def downgrade(database_url: str, revision: str = "base") -> None:
@@ -32,7 +34,7 @@ def require_current_schema(db: Database) -> None:
     """Refuse to work on a database that is not migrated to head, with the command that fixes it."""
     db.check_connection()
     head = ScriptDirectory.from_config(alembic_config(db.settings.url)).get_current_head()
-    with db.engine.connect() as conn:
+    with database_errors(), db.engine.connect() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
     if current != head:
         raise DatabaseUnavailableError(

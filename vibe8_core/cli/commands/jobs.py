@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, add_user_command, dump, user_or_none
+from vibe8_core.cli.context import CliContext, add_user_command, dump
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -16,9 +16,8 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_jobs(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = user_or_none(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        jobs = uow.jobs.list_for_user(user.id) if user else []
+    user = ctx.service.users.by_email(args.user, create=False)
+    jobs = ctx.service.jobs.for_user(user.id) if user else []
     if args.json:
         dump([job.to_dict() for job in jobs])
         return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, add_user_command, dump, parse_run_id, required_user, user_or_none
+from vibe8_core.cli.context import CliContext, add_user_command, dump
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -21,9 +21,8 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_runs(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = user_or_none(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        runs = uow.runs.list_for_user(user.id, limit=None) if user else []
+    user = ctx.service.users.by_email(args.user, create=False)
+    runs = ctx.service.runs.for_user(user.id) if user else []
     if args.json:
         dump([run.to_dict() for run in runs])
         return 0
@@ -36,9 +35,8 @@ def cmd_runs(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = required_user(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        run = uow.runs.get(parse_run_id(args.run_id), user.id, with_tree=args.json)
+    user = ctx.service.users.existing(args.user)
+    run = ctx.service.runs.open(user.id, args.run_id, with_tree=args.json)
     if args.json:
         dump(run.to_dict())
     else:
@@ -50,9 +48,7 @@ def cmd_show(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_delete(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = required_user(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        uow.runs.delete(parse_run_id(args.run_id), user.id)
-        uow.commit()
+    user = ctx.service.users.existing(args.user)
+    ctx.service.runs.delete(user.id, args.run_id)
     print(f"Deleted run {args.run_id}.")
     return 0

@@ -7,9 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, CliError
-from vibe8_core.identity import resolve_cli_user
-from vibe8_core.jobs.submissions import AUTHOR_TYPES, Authorship, submit_github, submit_upload
+from vibe8_core.cli.context import CliContext
+from vibe8_core.jobs.submissions import AUTHOR_TYPES, Authorship
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -33,18 +32,13 @@ def _validate(args: argparse.Namespace) -> str | None:
 
 
 def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
-    db, settings = ctx.db, ctx.settings
-    with db.unit_of_work() as uow:
-        user = resolve_cli_user(uow, settings.auth, args.user, create=True)
-        uow.commit()
+    service = ctx.service
+    user = service.users.ensure(args.user)
     who = Authorship(project_name=args.project, author_type=args.author_type, author_model=args.author_model)
     if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise CliError(f"{args.file}: no such file.")
-        job_id = submit_upload(db, settings, user.id, path.name, path.read_bytes(), who)
+        job_id = service.submissions.file(user.id, Path(args.file), who)
     else:
-        job_id = submit_github(db, settings, user.id, args.github, args.branch, who)
+        job_id = service.submissions.github(user.id, args.github, args.branch, who)
     print(f"Queued job {job_id}; a worker will pick it up (`python -m vibe8_core worker`).", file=sys.stderr)
     print(job_id)
     return 0

@@ -1,0 +1,72 @@
+"""A user's stored runs: the history, one run (with the project's previous run), deletion.
+
+Every read and delete goes through the store's owner checks: a run that is missing, malformed or
+someone else's is the same `NotFoundError`/`AccessError`, so nothing tells ids apart from outside.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from vibe8_core.service.base import UseCases
+from vibe8_core.store import NotFoundError, RunHeader, RunRecord, RunSummaryRecord
+
+
+@dataclass(frozen=True)
+class HistoryStamp:
+    """A cheap fingerprint of a user's history (how many runs, the newest): it changes whenever a run is
+    added or deleted, so caches of the history can key on it."""
+
+    count: int
+    newest: str | None
+
+
+def parse_run_id(raw: object) -> uuid.UUID:
+    """A run id from a command line, query parameter or widget; anything malformed is simply 'not found'."""
+    if isinstance(raw, uuid.UUID):
+        return raw
+    try:
+        return uuid.UUID(str(raw))
+    except (TypeError, ValueError):
+        raise NotFoundError() from None
+
+
+class RunUseCases(UseCases):
+    def stamp(self, user_id: uuid.UUID) -> HistoryStamp:
+        with self.db.unit_of_work() as uow:
+            count = uow.runs.count_for_user(user_id)
+            newest = uow.runs.newest_run_id(user_id)
+        return HistoryStamp(count, str(newest) if newest else None)
+
+    def for_user(self, user_id: uuid.UUID, limit: int | None = None) -> list[RunRecord]:
+        """The user's runs, newest first, with their metrics (not their file trees)."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.list_for_user(user_id, limit=limit)
+
+    def summaries(self, user_id: uuid.UUID) -> list[RunSummaryRecord]:
+        """Every run's stored summary (scores and sizes), newest first: what the history views draw."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.summaries_for_user(user_id)
+
+    def headers(self, user_id: uuid.UUID) -> list[RunHeader]:
+        """Who analysed what and when, for every run: enough for a run picker."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.headers_for_user(user_id)
+
+    def open(self, user_id: uuid.UUID, run_id: object, *, with_tree: bool = False) -> RunRecord:
+        """One of the user's runs (AccessError when missing, malformed or someone else's)."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.get(parse_run_id(run_id), user_id, with_tree=with_tree)
+
+    def open_with_previous(self, user_id: uuid.UUID, run_id: object) -> tuple[RunRecord, RunRecord | None]:
+        """One of the user's runs and the run of the same project before it (for the changes shown)."""
+        with self.db.unit_of_work() as uow:
+            run = uow.runs.get(parse_run_id(run_id), user_id)
+            return run, uow.runs.previous_in_project(run)
+
+    def delete(self, user_id: uuid.UUID, run_id: object) -> None:
+        """Delete one of the user's runs and its file tree for good."""
+        with self.db.unit_of_work() as uow:
+            uow.runs.delete(parse_run_id(run_id), user_id)
+            uow.commit()

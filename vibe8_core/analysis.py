@@ -85,7 +85,9 @@ def analyze_folder(
         early = _start_early_steps(pool, root, paths, cache, [(path, keys.get(path)) for path in paths])
         records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
         log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
-        tree_keys = [(path, keys.get(path)) for path in paths] if complete else [("", None)]
+        tree_keys: list[tuple[str, str | None]] = (
+            [(path, keys.get(path)) for path in paths] if complete else [("", None)]
+        )
         results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
     cache.evict()
     collectors = registry.collectors()

@@ -17,6 +17,8 @@ from vibe8_core.service import REFUSALS, user_message
 from vibe8_core.store import DatabaseFailedError
 
 EXIT_REFUSED = 2
+# What a command may refuse with: printed as one line, exit EXIT_REFUSED.
+REFUSED: tuple[type[Exception], ...] = (CliError, NoPythonFilesError, *REFUSALS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -44,7 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handler(args, ctx)
     except DatabaseFailedError as exc:  # the database went away mid-command
         print(f"vibe8: the database failed during the command: {exc.reason}", file=sys.stderr)
-    except (CliError, NoPythonFilesError, *REFUSALS) as exc:
+    except REFUSED as exc:
         print(f"vibe8: {user_message(exc)}", file=sys.stderr)
     finally:
         if ctx is not None:

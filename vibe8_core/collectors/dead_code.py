@@ -136,9 +136,10 @@ class DeadCodeCollector(Collector):
         if future is None:
             return None
         try:
-            return future.result(timeout=project.time_left())
+            scan: dict[str, Any] = future.result(timeout=project.time_left())
         except TimeoutError:
             raise TimeoutError(f"no answer within {project.time_left():g} s") from None
         except Exception as exc:  # noqa: BLE001 - a worker lost to another file's crash: scan once more
             log.debug("the early vulture scan failed (%s); running it again", type(exc).__name__)
             return None
+        return scan

@@ -27,7 +27,7 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.findings import Finding
+from vibe8_core.findings import Finding, Severity
 
 # Chosen for a quality dashboard: real bugs and likely bugs, not formatting taste (see docs/METRICS.md).
 LINT_RULES: tuple[str, ...] = (
@@ -82,7 +82,7 @@ def lint_paths(root: Path, paths: list[str], timeout: float, errors: list[str]) 
         return lint_paths(root, paths[:half], timeout, errors) + lint_paths(root, paths[half:], timeout, errors)
 
 
-def _severity(code: str) -> str:
+def _severity(code: str) -> Severity:
     return "medium" if code.startswith(MEDIUM_PREFIXES) else "low"
 
 

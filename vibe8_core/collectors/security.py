@@ -75,7 +75,7 @@ def _issue_dict(issue: Any, lines: list[str]) -> dict[str, Any]:
     }
 
 
-class _TestedNodesVisitor(BanditNodeVisitor):
+class _TestedNodesVisitor(BanditNodeVisitor):  # type: ignore[misc]  # bandit ships no type hints
     """bandit's visitor, without its bookkeeping on kinds of node that no test and no visit method reads.
 
     For such a node (a Name, an Assign, a BinOp: most of a tree) bandit builds a context and runs an

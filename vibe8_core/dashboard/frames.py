@@ -135,7 +135,8 @@ def history_export_columns() -> list[str]:
 
 
 def export_csv(frame: pd.DataFrame) -> bytes:
-    return frame[history_export_columns()].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z").encode()
+    text: str = frame[history_export_columns()].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    return text.encode()
 
 
 def export_json(frame: pd.DataFrame) -> bytes:

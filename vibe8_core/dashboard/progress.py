@@ -46,6 +46,6 @@ def job_progress(job: JobRecord) -> JobProgress:
         label = f"Running collector {index + 1} of {len(steps)}: {steps[index].label.lower()}"
         return JobProgress(label, 0.55 + 0.45 * index / len(steps), files)
     fraction = _STEP_START.get(step, 0.1)
-    if step == "per-file metrics" and has_files:
+    if step == "per-file metrics" and isinstance(done, int) and isinstance(total, int) and total > 0:
         fraction = 0.15 + 0.4 * min(1.0, done / total)
     return JobProgress(STEP_WORDS.get(step, step.replace("_", " ").capitalize()), fraction, files)

@@ -12,7 +12,7 @@ the Auth0 session too. Every refusal is one sentence on a page, never a tracebac
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -87,13 +87,13 @@ def _clear_session() -> None:
     st.cache_data.clear()  # per-user caches are keyed by user id; a sign-out leaves none behind
 
 
-def _start(signed: signin.SignedIn) -> None:
+def _start(signed: signin.SignedIn) -> NoReturn:
     _clear_session()
     st.session_state.update({USER_KEY: signed.user, SIGN_IN_KEY: signed.token_hash})
     st.rerun()  # the next run lists the pages
 
 
-def sign_out(db: Database, settings: Settings, reason: str = signin.SIGNED_OUT) -> None:
+def sign_out(db: Database, settings: Settings, reason: str = signin.SIGNED_OUT) -> NoReturn:
     """End this session's sign-in here and at Auth0, clear the session, show the signed-out page; stops."""
     key = st.session_state.get(SIGN_IN_KEY)
     if isinstance(key, str):
@@ -130,18 +130,18 @@ def _popup_gate(db: Database, settings: Settings) -> UserRecord:
         if user is not None:  # the component's own Sign Out button
             sign_out(db, settings)
         auth0_flows.sign_in_page(auth, st.query_params.get(SIGNED_OUT_PARAM))
-    key = signin.token_hash(token)  # type: ignore[arg-type]
+    key = signin.token_hash(token)
     if st.session_state.get(ENDED_KEY) == key:
         auth0_flows.sign_in_page(auth, signin.SIGNED_OUT)
     if user is None or st.session_state.get(SIGN_IN_KEY) != key:
         try:
-            claims = auth0_flows.verify_popup_token(token, auth)  # type: ignore[arg-type]
+            claims = auth0_flows.verify_popup_token(token, auth)
             signed = signin.sign_in_once(db, auth, claims, key, "popup")
         except AuthError as exc:
             _clear_session()
             auth0_flows.refused_page(auth, str(exc))
         _start(signed)
-    return user  # type: ignore[return-value]
+    return user
 
 
 def _oidc_gate(db: Database, settings: Settings) -> UserRecord:
@@ -150,10 +150,10 @@ def _oidc_gate(db: Database, settings: Settings) -> UserRecord:
     user = _session_user()
     if claims is None:
         auth0_flows.sign_in_page(auth, st.query_params.get(SIGNED_OUT_PARAM))
-    key = signin.claims_hash(claims)  # type: ignore[arg-type]
+    key = signin.claims_hash(claims)
     if user is None or st.session_state.get(SIGN_IN_KEY) != key:
         try:
-            auth0_flows.check_oidc_claims(claims, auth)  # type: ignore[arg-type]
+            auth0_flows.check_oidc_claims(claims, auth)
             signed = signin.resume_sign_in(db, auth, key) or signin.sign_in_once(db, auth, claims, key, "oidc")
         except signin.SessionEnded as exc:
             sign_out(db, settings, exc.reason)
@@ -161,7 +161,7 @@ def _oidc_gate(db: Database, settings: Settings) -> UserRecord:
             _clear_session()
             auth0_flows.refused_page(auth, str(exc))
         _start(signed)
-    return user  # type: ignore[return-value]
+    return user
 
 
 def require_user(db: Database, settings: Settings) -> UserRecord:

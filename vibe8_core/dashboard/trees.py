@@ -120,7 +120,7 @@ class TreeFrames:
 
     @property
     def empty(self) -> bool:
-        return self.files.empty
+        return bool(self.files.empty)
 
 
 def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
@@ -252,7 +252,8 @@ def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
 
 
 def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
-    deps = metrics.get("deps") if isinstance(metrics.get("deps"), Mapping) else {}
+    found = metrics.get("deps")
+    deps: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
     rows = [
         {
             "package": item.get("name"),

@@ -23,7 +23,7 @@ from contextlib import AbstractContextManager, contextmanager
 from functools import partial
 from io import BytesIO
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, Protocol, cast
 
 from vibe8_core.config import SourceSettings
 from vibe8_core.sources.errors import SourceError, megabytes, shown
@@ -180,7 +180,8 @@ def extract_tar_gz(data: bytes, dest: Path, settings: SourceSettings) -> None:
     with (
         _malformed_is_refused(".tar.gz", _TAR_READ_ERRORS),
         gzip.GzipFile(fileobj=BytesIO(data), mode="rb") as unzipped,
-        tarfile.open(fileobj=CountingReader(unzipped, budget), mode="r|") as archive,
+        # stream mode only ever reads; typeshed's file type for tarfile also names write, seek and tell
+        tarfile.open(fileobj=cast(IO[bytes], CountingReader(unzipped, budget)), mode="r|") as archive,
     ):
         for member in archive:
             # Bytes are counted by the reader under tarfile, so the member data is read as is.

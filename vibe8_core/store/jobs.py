@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
 from vibe8_core.store.models import JOB_STATUSES, Job, db_now, db_seconds_ago, without_file_data
 from vibe8_core.store.records import ClaimedJob, JobRecord
+from vibe8_core.store.results import rows_affected
 
 FINISHED = ("completed", "failed")
 
@@ -38,7 +39,7 @@ _LIST_COLUMNS = (
 )
 
 
-def _record(row: Row[Any]) -> JobRecord:
+def _record(row: Row[*tuple[Any, ...]]) -> JobRecord:
     label = f"{row.git_repo_url}@{row.git_branch}" if row.source_kind == "github" else row.upload_filename
     return JobRecord(
         job_id=row.job_id,
@@ -110,7 +111,7 @@ class JobRepository:
         result = self.session.execute(
             delete(Job).where(Job.status.in_(FINISHED), Job.updated_at < db_seconds_ago(max_age_s))
         )
-        return int(result.rowcount or 0)
+        return rows_affected(result)
 
     # -- the queue ------------------------------------------------------------------------------
     def claim_next(self, worker_id: str) -> ClaimedJob | None:
@@ -149,7 +150,7 @@ class JobRepository:
         if progress is not None:
             values["progress"] = progress
         stmt = update(Job).where(*_held_by(job_id, worker_id)).values(**values)
-        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
 
     def _finish(self, job_id: str, worker_id: str, values: dict[str, Any]) -> bool:
         held = self.session.execute(select(Job.source_metadata).where(*_held_by(job_id, worker_id))).first()
@@ -161,7 +162,7 @@ class JobRepository:
             .where(*_held_by(job_id, worker_id))
             .values(source_metadata=kept, claimed_by=None, updated_at=db_now(), **values)
         )
-        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
 
     def mark_completed(self, job_id: str, worker_id: str, run_id: uuid.UUID) -> bool:
         """Completed with its run, in the caller's transaction; False for a stale worker."""
@@ -186,8 +187,8 @@ class JobRepository:
             .where(*stale, Job.attempts < max_attempts)
             .values(status="pending", claimed_by=None, updated_at=db_now(), progress={"step": "queued"})
             .execution_options(synchronize_session=False)
-        ).rowcount
-        return int(requeued or 0), failed
+        )
+        return rows_affected(requeued), failed
 
     def release(self, job_id: str, worker_id: str) -> bool:
         """Give a held job back to the queue (graceful stop); the claim does not count."""
@@ -202,7 +203,7 @@ class JobRepository:
                 progress={"step": "queued"},
             )
         )
-        return bool(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount)
+        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
 
     def fail_overdue(self, time_limit_s: float) -> int:
         """Fail running jobs that passed the per-job time limit, whoever holds them."""
@@ -225,4 +226,4 @@ class JobRepository:
                 error_message=message,
             )
         )
-        return int(self.session.execute(stmt.execution_options(synchronize_session=False)).rowcount or 0)
+        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False)))

@@ -105,11 +105,13 @@ class RunRepository:
         never metrics or file trees. A summary that is missing or of another version is computed from
         the run's metrics here (and left unwritten: `refresh_summaries` stores them)."""
         rows = self._history(user_id, filters, AnalysisRun.summary)
-        summaries = {row.run_id: RunSummary.from_json(row.summary) for row in rows}
-        summaries.update(self._computed_summaries([run_id for run_id, found in summaries.items() if found is None]))
-        return [RunSummaryRecord(*row[: len(_HEADER_COLUMNS)], summary=summaries[row.run_id]) for row in rows]
+        stored = {row.run_id: RunSummary.from_json(row.summary) for row in rows}
+        summaries = {run_id: found for run_id, found in stored.items() if found is not None}
+        summaries.update(self._computed_summaries([run_id for run_id, found in stored.items() if found is None]))
+        headers = (RunHeader(*row[: len(_HEADER_COLUMNS)]) for row in rows)
+        return [RunSummaryRecord(**vars(header), summary=summaries[header.run_id]) for header in headers]
 
-    def _history(self, user_id: uuid.UUID, filters: RunFilter | None, *extra: Any) -> list[Row[Any]]:
+    def _history(self, user_id: uuid.UUID, filters: RunFilter | None, *extra: Any) -> list[Row[*tuple[Any, ...]]]:
         """The header columns (and `extra` ones) of the user's runs, newest first."""
         stmt = _filtered(select(*_HEADER_COLUMNS, *extra), user_id, filters or RunFilter())
         return list(self.session.execute(stmt.order_by(*_NEWEST_FIRST)).all())

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from vibe8_core.store.models import SignIn, db_now
 from vibe8_core.store.records import SignInRecord
+from vibe8_core.store.results import rows_affected
 
 
 class SignInRepository:
@@ -86,4 +87,4 @@ class SignInRepository:
     def forget_expired(self) -> int:
         """Delete sign-ins whose token and session can no longer be used; returns how many."""
         result = self.session.execute(delete(SignIn).where(SignIn.expires_at < db_now()))
-        return int(result.rowcount or 0)
+        return rows_affected(result)

@@ -30,6 +30,7 @@ def main() -> None:
     try:
         settings = resources.settings()
         db = resources.database(settings)
+        resources.check_sign_in_frontend(settings)
     except resources.StartupError as exc:
         st.title("Vibe8 cannot start")
         st.error(str(exc))

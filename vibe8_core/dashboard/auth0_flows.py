@@ -11,16 +11,15 @@ secret, checks state and nonce, and keeps the identity in a signed, HttpOnly coo
 from __future__ import annotations
 
 import json
-from importlib.resources import files
 from typing import Any, NoReturn
 from urllib.parse import urlsplit
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from vibe8_core import signin
 from vibe8_core.auth import AuthError, issuer_for, logout_url, verify_id_token
 from vibe8_core.config import AuthSettings
+from vibe8_core.dashboard import auth0_frontend
 
 WIDGET_PREFIX = "vibe8_auth0"  # session-state keys of the login component survive a sign-out
 LOGIN_WIDGET_KEY = "vibe8_auth0_login"
@@ -40,8 +39,7 @@ def popup_token(auth: AuthSettings) -> tuple[bool, str | None]:
     """
     global _login_component
     if _login_component is None:
-        build = files("streamlit_auth0") / "frontend" / "build"
-        _login_component = components.declare_component("vibe8_auth0_login", path=str(build))
+        _login_component = auth0_frontend.login_component()  # checked at start-up by app.py too
     with st.sidebar:
         value = _login_component(
             auth_setup={"clientId": auth.auth0_client_id, "domain": auth.auth0_domain},

@@ -14,6 +14,7 @@ from typing import Any
 import streamlit as st
 
 from vibe8_core.config import ConfigError, Settings, load_settings
+from vibe8_core.dashboard import auth0_frontend
 from vibe8_core.service import Service
 from vibe8_core.store import Database, DatabaseUnavailableError
 from vibe8_core.store.migrate import require_current_schema
@@ -59,6 +60,22 @@ def service(current: Settings | None = None) -> Service:
     """Vibe8's use cases over the shared Database (cheap: the service only holds references)."""
     current = current or settings()
     return Service(database(current), current)
+
+
+@st.cache_resource(show_spinner=False)
+def _sign_in_frontend() -> Any:
+    return auth0_frontend.login_component()
+
+
+def check_sign_in_frontend(current: Settings) -> None:
+    """With popup sign-in configured, prove streamlit-auth0's frontend build answers (once per process);
+    StartupError with the reason otherwise. Local and oidc modes never mount it."""
+    if not auth0_frontend.needs_frontend(current.auth):
+        return
+    try:
+        _sign_in_frontend()
+    except auth0_frontend.FrontendUnavailable as exc:
+        raise StartupError(f"Sign-in cannot work: {exc}") from None
 
 
 @st.cache_resource(show_spinner=False)

@@ -233,3 +233,14 @@ def test_a_database_failure_while_checking_the_sign_in_is_one_sentence(auth0, mo
     at = fresh_app()
     assert not at.exception
     assert texts(at, "error") == ["The database did not answer; please try again in a moment."]
+
+
+def test_a_session_past_its_lifetime_ends_even_while_active(auth0, page_env, monkeypatch):
+    monkeypatch.setenv("VIBE8_SESSION_LIFETIME", "3600")
+    at = gate_app()
+    assert texts(at, "title") == ["Analyze code"]
+    with page_env.engine.begin() as conn:
+        conn.execute(text("UPDATE sign_ins SET authenticated_at = '2000-01-01 00:00:00'"))
+    at.run()  # an interaction, not idle at all
+    assert texts(at, "title") == ["Signed out of Vibe8"]
+    assert texts(at, "info") == ["Your session reached its 1 hour limit; please sign in again."]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+import streamlit as st
 from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
@@ -176,8 +177,20 @@ def test_idle_session_is_signed_out_at_the_next_interaction(auth0, page_env):
     assert texts(at, "title") == ["Sign in to Vibe8"] and "vibe8_user" not in at.session_state
 
 
+CACHE_CALLS: list[str] = []
+
+
+@st.cache_data
+def cached_for(user_id: str) -> str:
+    CACHE_CALLS.append(user_id)
+    return user_id
+
+
 def test_sign_out_clears_the_session_and_ends_the_sign_in(auth0, page_env):
     at = gate_app()
+    cached_for("carol")
+    cached_for("carol")
+    assert CACHE_CALLS == ["carol"]
     at.session_state["vibe8_finished_jobs"] = {"job": ("title", "run")}
     auth0["token"] = None  # the component's Sign Out button
     at.run()
@@ -185,6 +198,8 @@ def test_sign_out_clears_the_session_and_ends_the_sign_in(auth0, page_env):
     assert texts(at, "title") == ["Signed out of Vibe8"]
     assert "vibe8_user" not in at.session_state
     assert "vibe8_finished_jobs" not in at.session_state
+    cached_for("carol")
+    assert CACHE_CALLS == ["carol", "carol"]  # per-user caches were cleared
     with page_env.engine.connect() as conn:
         assert conn.execute(text("SELECT end_reason FROM sign_ins")).scalars().all() == ["signed_out"]
 

@@ -79,12 +79,14 @@ def _recheck(db: Database, settings: Settings, user: UserRecord, *, activity: bo
     return fresh
 
 
-def _clear_session() -> None:
-    """Forget everything this session knew about its user, and every cached per-user value."""
+def _clear_session(*, caches: bool = False) -> None:
+    """Forget everything this session knew about its user, and with `caches` (sign-out) every cached
+    per-user value: those caches are keyed by user id, so a sign-out leaves none of them behind."""
     for key in list(st.session_state.keys()):
         if not str(key).startswith(auth0_flows.WIDGET_PREFIX):
             del st.session_state[key]
-    st.cache_data.clear()  # per-user caches are keyed by user id; a sign-out leaves none behind
+    if caches:
+        st.cache_data.clear()
 
 
 def _start(signed: signin.SignedIn) -> NoReturn:
@@ -98,7 +100,7 @@ def sign_out(db: Database, settings: Settings, reason: str = signin.SIGNED_OUT) 
     key = st.session_state.get(SIGN_IN_KEY)
     if isinstance(key, str):
         signin.end_sign_in(db, key, reason)
-    _clear_session()
+    _clear_session(caches=True)
     if isinstance(key, str):
         st.session_state[ENDED_KEY] = key
     auth0_flows.end_provider_session(settings.auth, reason)

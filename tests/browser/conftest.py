@@ -135,7 +135,7 @@ def browser_page(chromium: Path) -> Iterator[object]:
 POPUP_CLIENT_ID = "vibe8-spa"
 OIDC_CLIENT_ID = "vibe8-web"
 OIDC_CLIENT_SECRET = "a-test-only-client-secret"
-IDLE_TIMEOUT_S = 30  # long enough that a loaded machine's slowest step between two clicks stays inside it
+IDLE_TIMEOUT_S = 45  # long enough that a loaded machine's slowest step between two clicks stays inside it
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class NewRun:
     git_repo_url: str | None = None
     git_branch: str | None = None
     git_commit_sha: str | None = None
+    # Set only by an import (`vibe8_core.reports.runs_io`), which keeps the exported run's id and time.
+    run_id: uuid.UUID | None = None
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

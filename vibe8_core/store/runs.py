@@ -76,6 +76,10 @@ class RunRepository:
             git_commit_sha=new.git_commit_sha,
             summary=summarize_run(new.metrics, new.errors).to_json(),
         )
+        if new.run_id is not None:
+            run.run_id = new.run_id
+        if new.created_at is not None:
+            run.created_at = new.created_at
         self.session.add(run)
         self.session.flush()
         self.session.refresh(run, ["created_at"])

@@ -1,4 +1,4 @@
-"""History: the user's runs, newest first, with filters, open, delete and export."""
+"""History: the user's runs, newest first, with filters, open, export, import and delete."""
 
 from functools import partial
 
@@ -6,14 +6,28 @@ import streamlit as st
 
 from vibe8_core.dashboard import resources, widgets
 from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
+from vibe8_core.dashboard.run_files import export_text, import_file
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.scoring import score_specs
+from vibe8_core.reports.runs_io import RunFileError
 from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("History")
 if notice := st.session_state.pop("vibe8_history_notice", None):
     st.success(notice)
+
+with st.expander("Import a run", icon=":material/upload:"):
+    upload = st.file_uploader("A run exported from Vibe8 (JSON)", type=["json"], key="history_import_file")
+    if upload is not None and st.button("Import", key="history_import"):
+        try:
+            outcome = import_file(user.id, upload.getvalue(), upload.name)
+        except RunFileError as exc:
+            st.error(f"The run was not imported: {exc}")
+        else:
+            note = "" if outcome.kept_id else " (its id was taken in this database, so it has a new one)"
+            st.session_state["vibe8_history_notice"] = f"Imported run {outcome.run_id}{note}."
+            st.rerun()
 
 runs = widgets.runs_or_demo(user.id, key="history_demo")
 
@@ -72,12 +86,17 @@ right.download_button(
     "Export JSON", partial(export_json, shown), "vibe8-history.json", "application/json", icon=":material/download:"
 )
 
-st.subheader("Open or delete a run")
+st.subheader("Open, export or delete a run")
 chosen = widgets.run_picker(shown, "Run", key="history_run")
 if chosen:
-    open_col, delete_col = st.columns(2)
+    open_col, export_col, delete_col = st.columns(3)
     open_col.page_link(widgets.RUN_PAGE, label="Open the dashboard", icon=":material/dashboard:",
                        query_params={"run": chosen})  # fmt: skip
+    export_col.download_button(
+        "Export the run (JSON)", partial(export_text, user.id, chosen), f"vibe8-run-{chosen}.json",
+        "application/json", icon=":material/download:", key="history_export_run",
+        help="Header, metrics, file tree and errors; import it here or with `python -m vibe8_core import`.",
+    )  # fmt: skip
     with delete_col.popover("Delete…", icon=":material/delete:"):
         st.write("This removes the run and its file tree for good.")
         if st.button("Yes, delete this run", type="primary", key="history_confirm_delete"):

@@ -6,6 +6,7 @@ import streamlit as st
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
+from vibe8_core.reports.badge import badge_svg
 from vibe8_core.scoring import grade_for_score, overall_score, scores_of
 from vibe8_core.store import AccessError
 
@@ -31,6 +32,10 @@ about.markdown(
     f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "
     f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
 )
+about.download_button(
+    "Badge (SVG)", badge_svg(metrics), f"vibe8-badge-{run.run_id}.svg", "image/svg+xml",
+    icon=":material/verified:", help="A status badge with this run's grade and score, for a README.",
+)  # fmt: skip
 if previous:
     st.caption(f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M}).")
 widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)

@@ -4,6 +4,7 @@ import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
+from vibe8_core.dashboard.run_files import run_diff
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import file_changes
 from vibe8_core.scoring import score_specs, scores_of
@@ -46,6 +47,7 @@ try:
     base, _ = loaders.run_with_previous(user.id, base_id)
     other, _ = loaders.run_with_previous(user.id, other_id)
     base_tree, other_tree = loaders.run_tree(user.id, base_id), loaders.run_tree(user.id, other_id)
+    diff = run_diff(user.id, base_id, other_id)
 except AccessError:
     widgets.refusal()
     st.stop()
@@ -76,3 +78,10 @@ tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, key="
 tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, key="better")
 tabs[2].dataframe({"file": changes.added}, hide_index=True, key="added")
 tabs[3].dataframe({"file": changes.removed}, hide_index=True, key="removed")
+
+st.markdown(f"**Findings:** {len(diff.new):,} new · {len(diff.fixed):,} fixed · {diff.unchanged:,} unchanged")
+st.caption("Matched by file, rule and the line's text, so a finding that only moved is unchanged.")
+new_tab, fixed_tab, cc_tab = st.tabs(["New findings", "Fixed findings", "Complexity changes"])
+new_tab.dataframe(diff.new, hide_index=True, key="new_findings")
+fixed_tab.dataframe(diff.fixed, hide_index=True, key="fixed_findings")
+cc_tab.dataframe(diff.complexity, hide_index=True, key="complexity_changes")

@@ -217,24 +217,26 @@ def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _user_command(sub: Any, name: str, help_text: str, *positionals: str, output: bool = False) -> Any:
+    """A subcommand on one user's runs: its positional arguments, `--user`, and `--output` if it writes a file."""
+    parser = sub.add_parser(name, help=help_text)
+    for positional in positionals:
+        parser.add_argument(positional)
+    parser.add_argument("--user", required=True, metavar="EMAIL")
+    if output:
+        parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    return parser
+
+
 def add_report_commands(sub: Any) -> None:
     """The subcommands of this module, on cli.py's subparsers."""
-    diff = sub.add_parser("diff", help="new and fixed findings, and complexity changes, between two runs")
-    diff.add_argument("run_a")
-    diff.add_argument("run_b")
-    diff.add_argument("--user", required=True, metavar="EMAIL")
+    diff = _user_command(
+        sub, "diff", "new and fixed findings, and complexity changes, between two runs", "run_a", "run_b"
+    )
     diff.add_argument("--json", action="store_true")
-    export = sub.add_parser("export", help="write one run (header, metrics, file tree, errors) as JSON")
-    export.add_argument("run_id")
-    export.add_argument("--user", required=True, metavar="EMAIL")
-    export.add_argument("--output", metavar="FILE")
-    imported = sub.add_parser("import", help="store a run written by `export` as one of the user's runs")
-    imported.add_argument("file")
-    imported.add_argument("--user", required=True, metavar="EMAIL")
-    badge = sub.add_parser("badge", help="an SVG status badge with a run's grade and score")
-    badge.add_argument("run_id")
-    badge.add_argument("--user", required=True, metavar="EMAIL")
-    badge.add_argument("--output", metavar="FILE")
+    _user_command(sub, "export", "write one run (header, metrics, file tree, errors) as JSON", "run_id", output=True)
+    _user_command(sub, "import", "store a run written by `export` as one of the user's runs", "file")
+    _user_command(sub, "badge", "an SVG status badge with a run's grade and score", "run_id", output=True)
     backup = sub.add_parser("backup", help="back up the whole database (SQLite online backup, or pg_dump)")
     backup.add_argument("file")
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.reports.conftest import CliRunner, write_project
-from vibe8_core.cli import _parser
+from vibe8_core.cli.main import build_parser
 from vibe8_core.config import PROJECT_ROOT
 
 CI_DOC = PROJECT_ROOT / "docs" / "CI.md"
@@ -51,7 +51,7 @@ def test_workflow_parses_and_names_only_what_exists() -> None:
         if "uses" in step:
             action, _, version = step["uses"].partition("@")
             assert action in KNOWN_ACTIONS and re.fullmatch(r"v\d+", version), step["uses"]
-    parser = _parser()
+    parser = build_parser()
     for command in _commands():
         if command[:2] == ["make", "-C"]:
             assert command[2] == "vibe8" and set(command[3:]) <= _make_targets(), command
@@ -64,7 +64,7 @@ def test_every_flag_the_workflow_uses_is_one_analyze_has() -> None:
     """The parser would take an abbreviation; insist on the exact option strings."""
     (analyze,) = [
         action.choices["analyze"]
-        for action in _parser()._subparsers._group_actions  # noqa: SLF001
+        for action in build_parser()._subparsers._group_actions  # noqa: SLF001
     ]
     options = {option for action in analyze._actions for option in action.option_strings}  # noqa: SLF001
     for command in _commands():

@@ -1,5 +1,5 @@
-"""The command line's CI commands: `analyze` with formats, gates and a baseline, and `diff`, `export`,
-`import`, `badge` and `backup`. cli.py registers them; the work is done by the modules beside this one.
+"""What `analyze` (formats, gates, baseline) and the CI commands (`commands/ci.py`: diff, export,
+import, badge, backup) share; the work itself is done by `vibe8_core.reports` and `store.backup`.
 
 Reports go to stdout (or `--output`); notes for people (new findings after a machine-readable report,
 broken gates) go to stderr. Exit status: 0, or 1 when a gate is broken, or 2 for a usage error.
@@ -8,24 +8,23 @@ broken gates) go to stderr. Exit status: 0, or 1 when a gate is broken, or 2 for
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-from vibe8_core.config import Settings
-from vibe8_core.identity import resolve_cli_user
+from vibe8_core.cli.context import CliContext, CliError, Handler, parse_run_id, required_user
 from vibe8_core.reports import gates
-from vibe8_core.reports.badge import badge_svg
-from vibe8_core.reports.baseline import Comparison, compare_findings, diff_trees, finding_lines, tree_of_document
+from vibe8_core.reports.baseline import Comparison, compare_findings, finding_lines, tree_of_document
 from vibe8_core.reports.fingerprints import findings_of
-from vibe8_core.reports.runs_io import RunFileError, dumps_document, export_run, import_run, read_json_file
+from vibe8_core.reports.runs_io import RunFileError, read_json_file
 from vibe8_core.reports.sarif import sarif_log
 from vibe8_core.reports.terminal import for_terminal
-from vibe8_core.store import Database, NotFoundError, UserRecord
-from vibe8_core.store.backup import BackupError, backup_database
+from vibe8_core.store import UserRecord
+from vibe8_core.store.backup import BackupError
 
 EXIT_GATE_BROKEN = 1
 FORMATS = ("text", "json", "sarif")
@@ -39,11 +38,17 @@ class ReportUsageError(ValueError):
 REPORT_REFUSALS: tuple[type[Exception], ...] = (gates.GateError, RunFileError, ReportUsageError, BackupError)
 
 
-class Context(Protocol):
-    settings: Settings
+def refusing(handler: Handler) -> Handler:
+    """The handler, with this module's refusals turned into the CLI's one-line refusal (exit status 2)."""
 
-    @property
-    def db(self) -> Database: ...
+    @functools.wraps(handler)
+    def run(args: argparse.Namespace, ctx: CliContext) -> int:
+        try:
+            return handler(args, ctx)
+        except REPORT_REFUSALS as exc:
+            raise CliError(str(exc)) from None
+
+    return run
 
 
 def add_analyze_options(parser: argparse.ArgumentParser) -> None:
@@ -74,32 +79,20 @@ def gate_spec(args: argparse.Namespace) -> gates.GateSpec:
     return spec
 
 
-def _user(ctx: Context, email: str | None, *, create: bool = False) -> UserRecord:
+def _user(ctx: CliContext, email: str | None) -> UserRecord:
     if not email:
         raise ReportUsageError("a run id needs --user EMAIL (whose run it is).")
-    with ctx.db.unit_of_work() as uow:
-        user = resolve_cli_user(uow, ctx.settings.auth, email, create=create)
-        if create:
-            uow.commit()
-    if user is None:
-        raise NotFoundError()
-    return user
+    return required_user(ctx, email)
 
 
-def _run_id(raw: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(raw)
-    except ValueError:
-        raise NotFoundError() from None
-
-
-def _stored_tree(ctx: Context, raw_id: str, email: str | None) -> dict[str, Any] | None:
+def stored_tree(ctx: CliContext, raw_id: str, email: str | None) -> dict[str, Any] | None:
+    """The file tree of one of the user's runs (the same refusal for missing and foreign runs)."""
     user = _user(ctx, email)
     with ctx.db.unit_of_work() as uow:
-        return uow.runs.get(_run_id(raw_id), user.id, with_tree=True).file_tree
+        return uow.runs.get(parse_run_id(raw_id), user.id, with_tree=True).file_tree
 
 
-def load_baseline(ctx: Context, raw: str, email: str | None) -> Any:
+def load_baseline(ctx: CliContext, raw: str, email: str | None) -> Any:
     """The baseline's file tree: a stored run (by id, owner-checked) or a JSON file."""
     path = Path(raw)
     if not path.exists():
@@ -107,11 +100,12 @@ def load_baseline(ctx: Context, raw: str, email: str | None) -> Any:
             uuid.UUID(raw)
         except ValueError:
             raise ReportUsageError(f"{raw}: no such file, and not a run id.") from None
-        return _stored_tree(ctx, raw, email) or {"files": []}
+        return stored_tree(ctx, raw, email) or {"files": []}
     return tree_of_document(read_json_file(path), path.name)
 
 
-def _emit(text: str, output: str | None) -> None:
+def emit(text: str, output: str | None) -> None:
+    """Write a report to `output`, or to stdout without one."""
     if output is None:
         sys.stdout.write(text)
         return
@@ -148,103 +142,17 @@ def render_report(result: Any, fmt: str, comparison: Comparison | None, render_s
     return text + (_new_findings_note(comparison) if comparison is not None else "")
 
 
-def run_analyze(args: argparse.Namespace, ctx: Context, analyse: Callable[[Path], Any], summary: Callable) -> int:
+def run_analyze(args: argparse.Namespace, ctx: CliContext, analyse: Callable[[Path], Any], summary: Callable) -> int:
     """`analyze` once the folder is known to exist: gates and baseline are checked before the analysis."""
     fmt = args.format or ("json" if getattr(args, "json", False) else "text")
     spec = gate_spec(args)
     baseline = load_baseline(ctx, args.baseline, args.user) if args.baseline else None
     result = analyse(Path(args.path))
     comparison = compare_findings(findings_of(baseline), findings_of(result.file_tree)) if baseline else None
-    _emit(render_report(result, fmt, comparison, summary), args.output)
+    emit(render_report(result, fmt, comparison, summary), args.output)
     if comparison is not None and (fmt != "text" or args.output):
         sys.stderr.write(_new_findings_note(comparison))
     broken = gates.broken_gates(spec, result.metrics, len(comparison.new) if comparison else None)
     for line in broken:
         print(f"vibe8: gate failed: {line}", file=sys.stderr)
     return EXIT_GATE_BROKEN if broken else 0
-
-
-def cmd_diff(args: argparse.Namespace, ctx: Context) -> int:
-    """New and fixed findings and complexity changes from RUN_A to RUN_B (both the user's)."""
-    before = _stored_tree(ctx, args.run_a, args.user)
-    after = _stored_tree(ctx, args.run_b, args.user)
-    diff = diff_trees(before, after)
-    if args.json:
-        sys.stdout.write(json.dumps(diff.to_json(), indent=2) + "\n")
-        return 0
-    comparison = diff.comparison
-    new, fixed, same = len(comparison.new), len(comparison.fixed), len(comparison.existing)
-    out = [f"{new} new, {fixed} fixed, {same} unchanged finding(s)."]
-    for title, found in (("New", comparison.new), ("Fixed", comparison.fixed)):
-        out += [f"{title}:"] + [f"  {line}" for line in finding_lines(list(found), with_text=True)]
-    if diff.complexity:
-        out.append("Complexity changes (before -> after):")
-        for change in diff.complexity:
-            was = "-" if change.before is None else change.before
-            now = "-" if change.after is None else change.after
-            out.append(f"  {change.path}: {change.kind} {change.name}: {was} -> {now}")
-    print("\n".join(for_terminal(line) for line in out))
-    return 0
-
-
-def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    user = _user(ctx, args.user)
-    _emit(dumps_document(export_run(ctx.db, user.id, _run_id(args.run_id))), args.output)
-    return 0
-
-
-def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    document = read_json_file(Path(args.file))
-    user = _user(ctx, args.user, create=True)
-    outcome = import_run(ctx.db, user.id, document)
-    if not outcome.kept_id:
-        print("That run id is taken in this database, so the copy has a new one.", file=sys.stderr)
-    print(outcome.run_id)
-    return 0
-
-
-def cmd_badge(args: argparse.Namespace, ctx: Context) -> int:
-    user = _user(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        run = uow.runs.get(_run_id(args.run_id), user.id)
-    _emit(badge_svg(run.metrics), args.output)
-    return 0
-
-
-def cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    written = backup_database(ctx.settings.database.url, Path(args.file))
-    print(f"Backed up the database to {written}.", file=sys.stderr)
-    return 0
-
-
-def _user_command(sub: Any, name: str, help_text: str, *positionals: str, output: bool = False) -> Any:
-    """A subcommand on one user's runs: its positional arguments, `--user`, and `--output` if it writes a file."""
-    parser = sub.add_parser(name, help=help_text)
-    for positional in positionals:
-        parser.add_argument(positional)
-    parser.add_argument("--user", required=True, metavar="EMAIL")
-    if output:
-        parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
-    return parser
-
-
-def add_report_commands(sub: Any) -> None:
-    """The subcommands of this module, on cli.py's subparsers."""
-    diff = _user_command(
-        sub, "diff", "new and fixed findings, and complexity changes, between two runs", "run_a", "run_b"
-    )
-    diff.add_argument("--json", action="store_true")
-    _user_command(sub, "export", "write one run (header, metrics, file tree, errors) as JSON", "run_id", output=True)
-    _user_command(sub, "import", "store a run written by `export` as one of the user's runs", "file")
-    _user_command(sub, "badge", "an SVG status badge with a run's grade and score", "run_id", output=True)
-    backup = sub.add_parser("backup", help="back up the whole database (SQLite online backup, or pg_dump)")
-    backup.add_argument("file")
-
-
-REPORT_COMMANDS: dict[str, Callable[[argparse.Namespace, Any], int]] = {
-    "diff": cmd_diff,
-    "export": cmd_export,
-    "import": cmd_import,
-    "badge": cmd_badge,
-    "backup": cmd_backup,
-}

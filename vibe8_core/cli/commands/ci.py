@@ -1,0 +1,105 @@
+"""`diff`, `export`, `import`, `badge`, `backup`: comparing, moving and showing runs, and backing up the
+database (docs/CI.md, docs/OPERATIONS.md). Reports go to stdout or `--output FILE`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vibe8_core.cli.context import CliContext, Handler, parse_run_id, required_user
+from vibe8_core.cli.reporting import emit, refusing, stored_tree
+from vibe8_core.identity import resolve_cli_user
+from vibe8_core.reports.badge import badge_svg
+from vibe8_core.reports.baseline import diff_trees, finding_lines
+from vibe8_core.reports.runs_io import dumps_document, export_run, import_run, read_json_file
+from vibe8_core.reports.terminal import for_terminal
+from vibe8_core.store import NotFoundError
+from vibe8_core.store.backup import backup_database
+
+if TYPE_CHECKING:
+    from vibe8_core.cli.context import Subparsers
+
+
+def _user_command(
+    sub: Subparsers, name: str, help_text: str, handler: Handler, *positionals: str, output: bool = False
+) -> argparse.ArgumentParser:
+    """A command on one user's runs: its positional arguments, `--user`, and `--output` if it writes a file."""
+    parser = sub.add_parser(name, help=help_text)
+    for positional in positionals:
+        parser.add_argument(positional)
+    parser.add_argument("--user", required=True, metavar="EMAIL")
+    if output:
+        parser.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
+    parser.set_defaults(handler=refusing(handler))
+    return parser
+
+
+def register(sub: Subparsers) -> None:
+    diff = _user_command(sub, "diff", "new and fixed findings, and complexity changes, between two runs",
+                         cmd_diff, "run_a", "run_b")  # fmt: skip
+    diff.add_argument("--json", action="store_true")
+    _user_command(sub, "export", "write one run (header, metrics, file tree, errors) as JSON", cmd_export, "run_id",
+                  output=True)  # fmt: skip
+    _user_command(sub, "import", "store a run written by `export` as one of the user's runs", cmd_import, "file")
+    _user_command(sub, "badge", "an SVG status badge with a run's grade and score", cmd_badge, "run_id", output=True)
+    backup = sub.add_parser("backup", help="back up the whole database (SQLite online backup, or pg_dump)")
+    backup.add_argument("file")
+    backup.set_defaults(handler=refusing(cmd_backup))
+
+
+def cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
+    """New and fixed findings and complexity changes from RUN_A to RUN_B (both the user's)."""
+    diff = diff_trees(stored_tree(ctx, args.run_a, args.user), stored_tree(ctx, args.run_b, args.user))
+    if args.json:
+        sys.stdout.write(json.dumps(diff.to_json(), indent=2) + "\n")
+        return 0
+    comparison = diff.comparison
+    new, fixed, same = len(comparison.new), len(comparison.fixed), len(comparison.existing)
+    out = [f"{new} new, {fixed} fixed, {same} unchanged finding(s)."]
+    for title, found in (("New", comparison.new), ("Fixed", comparison.fixed)):
+        out += [f"{title}:"] + [f"  {line}" for line in finding_lines(list(found), with_text=True)]
+    if diff.complexity:
+        out.append("Complexity changes (before -> after):")
+        for change in diff.complexity:
+            was = "-" if change.before is None else change.before
+            now = "-" if change.after is None else change.after
+            out.append(f"  {change.path}: {change.kind} {change.name}: {was} -> {now}")
+    print("\n".join(for_terminal(line) for line in out))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    user = required_user(ctx, args.user)
+    emit(dumps_document(export_run(ctx.db, user.id, parse_run_id(args.run_id))), args.output)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
+    document = read_json_file(Path(args.file))
+    with ctx.db.unit_of_work() as uow:
+        user = resolve_cli_user(uow, ctx.settings.auth, args.user, create=True)
+        uow.commit()
+    if user is None:  # create=True always gives one; this keeps the type checker honest
+        raise NotFoundError()
+    outcome = import_run(ctx.db, user.id, document)
+    if not outcome.kept_id:
+        print("That run id is taken in this database, so the copy has a new one.", file=sys.stderr)
+    print(outcome.run_id)
+    return 0
+
+
+def cmd_badge(args: argparse.Namespace, ctx: CliContext) -> int:
+    user = required_user(ctx, args.user)
+    with ctx.db.unit_of_work() as uow:
+        run = uow.runs.get(parse_run_id(args.run_id), user.id)
+    emit(badge_svg(run.metrics), args.output)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, ctx: CliContext) -> int:
+    written = backup_database(ctx.settings.database.url, Path(args.file))
+    print(f"Backed up the database to {written}.", file=sys.stderr)
+    return 0

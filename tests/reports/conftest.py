@@ -14,6 +14,7 @@ import jsonschema
 import pytest
 
 from vibe8_core.cli import main
+from vibe8_core.config import EngineSettings
 
 BRANCHES = "".join(f"    if x == {n}:\n        return {n}\n" for n in range(12))
 # Every tool reports something here: ruff (F401), bandit (B404, B602, B307), vulture (unused function),
@@ -46,12 +47,24 @@ def write_project(root: Path, tree: dict[str, str] | None = None) -> Path:
 CliRunner = Callable[..., tuple[int, str, str]]
 
 
+def patient_engine(cache: Path) -> EngineSettings:
+    """Engine settings for analyses these tests compare (see report_env on the time limits)."""
+    return EngineSettings(
+        workers=1, cache_dir=cache, file_timeout_s=900, collector_timeout_s=1800,
+        package_index_url="http://127.0.0.1:9/pypi", package_index_timeout_s=0.2,
+    )  # fmt: skip
+
+
 @pytest.fixture
 def report_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     """An environment for `analyze` alone: a SQLite URL that is never opened, a private cache."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     monkeypatch.setenv("VIBE8_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("VIBE8_ANALYSIS_WORKERS", "1")
+    # Wall-clock limits generous enough for a machine loaded many times over: a file that runs past its
+    # limit loses its figures, and these tests compare figures.
+    monkeypatch.setenv("VIBE8_FILE_TIMEOUT", "900")
+    monkeypatch.setenv("VIBE8_COLLECTOR_TIMEOUT", "1800")
     monkeypatch.setenv("VIBE8_PACKAGE_INDEX_URL", "http://127.0.0.1:9/pypi")
     monkeypatch.setenv("VIBE8_PACKAGE_INDEX_TIMEOUT", "0.2")
     monkeypatch.delenv("VIBE8_ALLOWED_EMAILS", raising=False)

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import _commit, _git
-from tests.reports.conftest import CliRunner
+from tests.reports.conftest import CliRunner, patient_engine
 from vibe8_core.analysis import analyze_folder
-from vibe8_core.config import DatabaseSettings, EngineSettings
+from vibe8_core.config import DatabaseSettings
 from vibe8_core.reports.baseline import compare_findings, complexity_changes
 from vibe8_core.reports.fingerprints import findings_of
 from vibe8_core.store import Database, NewRun
@@ -94,7 +94,7 @@ def test_baseline_marks_new_and_existing(report_env: Path, run_cli: CliRunner, h
 
 
 def _store(db: Database, user_id, folder: Path, project: str):
-    result = analyze_folder(folder, settings=EngineSettings(workers=1, cache_dir=folder.parent / "cache"), churn=False)
+    result = analyze_folder(folder, settings=patient_engine(folder.parent / "cache"), churn=False)
     with db.unit_of_work() as uow:
         run = uow.runs.create(user_id, NewRun("upload", result.metrics, result.file_tree, result.errors,
                                                project_name=project))  # fmt: skip

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.reports.conftest import CliRunner, write_project
+from tests.reports.conftest import CliRunner, patient_engine, write_project
 from vibe8_core.analysis import analyze_folder
-from vibe8_core.config import EngineSettings
 from vibe8_core.reports.gates import GateError, GateSpec, broken_gates, load_gate_file, merged
 
 METRICS = {
@@ -134,7 +133,8 @@ PROJECT_CONFIG = {
 
 
 def _reported(folder: Path, cache: Path) -> tuple[list, dict]:
-    result = analyze_folder(folder, settings=EngineSettings(workers=1, cache_dir=cache), churn=False)
+    result = analyze_folder(folder, settings=patient_engine(cache), churn=False)
+    assert not [error for error in result.errors if not error.startswith("deps")], result.errors
     findings = [(entry["path"], entry["findings"], entry["blocks"]) for entry in result.file_tree["files"]]
     keys = ("lint", "security", "dead_code", "cyclomatic", "docs", "dupes", "mi")
     return findings, {key: result.metrics[key] for key in keys}

@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.reports.conftest import CliRunner, write_project
+from tests.reports.conftest import CliRunner, patient_engine, write_project
 from vibe8_core.analysis import AnalysisResult, analyze_folder
-from vibe8_core.config import EngineSettings
 from vibe8_core.reports.runs_io import (
     RunFileError,
     export_run,
@@ -27,9 +26,7 @@ from vibe8_core.store import Database, NewRun
 @pytest.fixture(scope="module")
 def analysed(tmp_path_factory: pytest.TempPathFactory) -> AnalysisResult:
     root = tmp_path_factory.mktemp("runs-io")
-    return analyze_folder(
-        write_project(root / "proj"), settings=EngineSettings(workers=1, cache_dir=root / "cache"), churn=False
-    )
+    return analyze_folder(write_project(root / "proj"), settings=patient_engine(root / "cache"), churn=False)
 
 
 def _stored(db: Database, analysed: AnalysisResult, email: str = "ada@example.com") -> tuple[Any, uuid.UUID]:

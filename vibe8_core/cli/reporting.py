@@ -128,7 +128,8 @@ def render_report(result: Any, fmt: str, comparison: Comparison | None, render_s
     """The analysis as text, JSON or SARIF (with baseline marks when there is a baseline)."""
     if fmt == "sarif":
         marks = comparison.marks() if comparison else None
-        return json.dumps(sarif_log(findings_of(result.file_tree), result.errors, marks), indent=1) + "\n"
+        # Compact: json's C encoder runs only without `indent`, and a large project's SARIF is megabytes.
+        return json.dumps(sarif_log(findings_of(result.file_tree), result.errors, marks), separators=(",", ":")) + "\n"
     if fmt == "json":
         data = result.to_dict()
         if comparison is not None:

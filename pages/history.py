@@ -8,8 +8,8 @@ from vibe8_core.dashboard import resources, widgets
 from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
 from vibe8_core.dashboard.run_files import export_text, import_file
 from vibe8_core.dashboard.session import current_user
-from vibe8_core.scoring import score_specs
 from vibe8_core.reports.runs_io import RunFileError
+from vibe8_core.scoring import score_specs
 from vibe8_core.store import AccessError
 
 user = current_user()

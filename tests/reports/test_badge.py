@@ -12,14 +12,14 @@ from vibe8_core.reports.badge import badge_svg
 from vibe8_core.store import Database, NewRun
 
 SVG = "{http://www.w3.org/2000/svg}"
-METRICS = {"lint": {"linting_score": 90.0}, "docs": {"coverage_pct": 50}}  # two scores: mean 70, grade B
+METRICS = {"docs": {"coverage_pct": 70}}  # one score (docstring coverage): 70, grade B
 
 
 @pytest.mark.parametrize(
     ("metrics", "shown", "spoken", "colour"),
     [
         (METRICS, "B 70", "Vibe8 code quality: grade B, score 70 out of 100", "#558b2f"),
-        ({"lint": {"linting_score": 10.0}}, "E 10", "Vibe8 code quality: grade E, score 10 out of 100", "#c62828"),
+        ({"docs": {"coverage_pct": 10}}, "E 10", "Vibe8 code quality: grade E, score 10 out of 100", "#c62828"),
         ({}, "no score", "Vibe8 code quality: no score", "#6e6e6e"),
     ],
 )

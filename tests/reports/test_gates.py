@@ -11,24 +11,27 @@ import pytest
 from tests.reports.conftest import CliRunner, patient_engine, write_project
 from vibe8_core.analysis import analyze_folder
 from vibe8_core.reports.gates import GateError, GateSpec, broken_gates, load_gate_file, merged
+from vibe8_core.scoring import grade_for_score, overall_score, scores_of
 
 METRICS = {
-    "lint": {"linting_score": 90.0}, "cyclomatic": {"complexity_score": 70.0}, "docs": {"coverage_pct": 50},
-    "dead_code": {"unused_symbols": 0}, "deps": {"package_health": []}, "mi": {"mi_avg": 60.0},
-    "size": {"avg_file_sloc": 100, "sloc": 1000, "files": 10}, "dupes": {"duplication_score": 100.0},
-    "security": {"high": 0, "medium": 2, "low": 5, "security_score": 40.0},
-    "churn": {"churn_score": None},
+    "docs": {"coverage_pct": 50}, "dead_code": {"unused_symbols": 0}, "deps": {"package_health": []},
+    "mi": {"mi_avg": 60.0}, "size": {"avg_file_sloc": 100, "sloc": 1000, "files": 10},
+    "security": {"high": 0, "medium": 2, "low": 5}, "churn": {"total_commits": None},
 }  # fmt: skip
+SCORES = scores_of(METRICS)  # the gates judge what scoring.py says, whatever its formulas
+OVERALL = overall_score(SCORES)
 
 
 @pytest.mark.parametrize(
     ("spec", "expected"),
     [
         (GateSpec(), []),
-        (GateSpec(fail_under="C"), []),
-        (GateSpec(fail_under="A"), ["overall: grade B (score 76.2), below the required A."]),
-        (GateSpec(fail_under_scores=(("lint", 90.0), ("docs", 50.0))), []),
-        (GateSpec(fail_under_scores=(("security", 41.0),)), ["security: score 40, below the required 41."]),
+        (GateSpec(fail_under="E"), []),
+        (GateSpec(fail_under="A"),
+         [f"overall: grade {grade_for_score(OVERALL)} (score {OVERALL:g}), below the required A."]),
+        (GateSpec(fail_under_scores=(("docs", 50.0), ("mi", 60.0))), []),
+        (GateSpec(fail_under_scores=(("security", 99.0),)),
+         [f"security: score {SCORES['security']:g}, below the required 99."]),
         (GateSpec(fail_under_scores=(("churn", 10.0),)),
          ["churn: this run has no churn score, so it cannot reach 10."]),
         (GateSpec(fail_on_severity="high"), []),
@@ -56,7 +59,7 @@ def test_gate_file_and_flags_merge(tmp_path: Path) -> None:
         ("fail-under = ", "not valid TOML"),
         ('fail-under = "Z"', "not a grade"),
         ('fail-on-severity = "critical"', "not a severity"),
-        ("[fail-under-score]\nspeed = 3", "not one of the ten scores"),
+        ("[fail-under-score]\nspeed = 3", "not one of the scores"),
         ("[fail-under-score]\nlint = 300", "from 0 to 100"),
         ("fail-under-score = 3", "table"),
         ("fail-on-new = 1", "true or false"),
@@ -95,7 +98,7 @@ def test_exit_codes(report_env: Path, run_cli: CliRunner) -> None:
     [
         (["--fail-under", "F"], "not a grade"),
         (["--fail-under-score", "security"], "KEY=N"),
-        (["--fail-under-score", "speed=3"], "ten scores"),
+        (["--fail-under-score", "speed=3"], "not one of the scores"),
         (["--fail-under-score", "lint=high"], "number"),
         (["--fail-on-severity", "critical"], "not a severity"),
         (["--fail-on-new"], "needs --baseline"),

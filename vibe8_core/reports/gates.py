@@ -20,11 +20,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.scoring import GRADE_THRESHOLDS, SCORES, grade_for_score, overall_score, scores_of
+from vibe8_core.scoring import GRADE_THRESHOLDS, grade_for_score, overall_score, score_specs, scores_of
 
 GRADES = tuple(grade for _, grade in GRADE_THRESHOLDS) + ("E",)
 SEVERITY_LEVELS = ("high", "medium", "low")
-SCORE_KEYS = tuple(spec.key for spec in SCORES)
 FILE_KEYS = ("fail-under", "fail-under-score", "fail-on-severity", "fail-on-new")
 MAX_GATE_FILE_BYTES = 64 * 1024
 
@@ -59,9 +58,15 @@ def check_severity(raw: Any) -> str:
     return level
 
 
+def score_keys() -> tuple[str, ...]:
+    """The keys of the run's scores (one per collector that declares a score, in the registry's order)."""
+    return tuple(spec.key for spec in score_specs())
+
+
 def check_score(key: Any, value: Any) -> tuple[str, float]:
-    if key not in SCORE_KEYS:
-        raise GateError(f"{key!r} is not one of the ten scores ({', '.join(SCORE_KEYS)}).")
+    keys = score_keys()
+    if key not in keys:
+        raise GateError(f"{key!r} is not one of the scores ({', '.join(keys)}).")
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
         raise GateError(f"the threshold for {key} must be a number from 0 to 100, not {value!r}.")
     return key, float(value)

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.scoring import SCORES
+from vibe8_core.collectors import registry
 from vibe8_core.store import Database, ForbiddenError, NewRun, NotFoundError, RunRecord
 
 EXPORT_FORMAT = "vibe8-run"
@@ -30,7 +30,6 @@ HEADER_TEXT_FIELDS = (
 )  # fmt: skip
 SUBMISSION_TYPES = ("upload", "github")
 AUTHOR_TYPES = ("human", "ai")
-METRIC_SECTIONS = tuple(spec.key for spec in SCORES)  # the ten collectors
 
 
 class RunFileError(ValueError):
@@ -153,8 +152,9 @@ def new_run_from_document(document: Any) -> NewRun:
     if run.get("author_type") not in (*AUTHOR_TYPES, None):
         raise RunFileError("the run's author_type must be human, ai or null.")
     metrics, errors = run.get("metrics"), run.get("errors")
-    if not isinstance(metrics, dict) or not all(isinstance(metrics.get(key), dict) for key in METRIC_SECTIONS):
-        raise RunFileError(f"the run's metrics must hold an object for each of {', '.join(METRIC_SECTIONS)}.")
+    sections = [spec.name for spec in registry.specs()]  # one per collector
+    if not isinstance(metrics, dict) or not all(isinstance(metrics.get(key), dict) for key in sections):
+        raise RunFileError(f"the run's metrics must hold an object for each of {', '.join(sections)}.")
     if not isinstance(errors, list) or not all(isinstance(error, str) for error in errors):
         raise RunFileError("the run's errors must be a list of text.")
     _check_tree(run.get("file_tree"))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.cli.context import CliContext, CliError, Handler, parse_run_id, required_user
+from vibe8_core.cli.context import CliContext, CliError, Handler
 from vibe8_core.reports import gates
 from vibe8_core.reports.baseline import Comparison, compare_findings, finding_lines, tree_of_document
 from vibe8_core.reports.fingerprints import findings_of
@@ -82,14 +82,13 @@ def gate_spec(args: argparse.Namespace) -> gates.GateSpec:
 def _user(ctx: CliContext, email: str | None) -> UserRecord:
     if not email:
         raise ReportUsageError("a run id needs --user EMAIL (whose run it is).")
-    return required_user(ctx, email)
+    return ctx.service.users.existing(email)
 
 
 def stored_tree(ctx: CliContext, raw_id: str, email: str | None) -> dict[str, Any] | None:
     """The file tree of one of the user's runs (the same refusal for missing and foreign runs)."""
-    user = _user(ctx, email)
-    with ctx.db.unit_of_work() as uow:
-        return uow.runs.get(parse_run_id(raw_id), user.id, with_tree=True).file_tree
+    user = _user(ctx, email)  # first: a missing --user is a usage error, before any database is opened
+    return ctx.service.runs.open(user.id, raw_id, with_tree=True).file_tree
 
 
 def load_baseline(ctx: CliContext, raw: str, email: str | None) -> Any:

@@ -12,10 +12,11 @@ import pandas as pd
 import streamlit as st
 
 from vibe8_core.dashboard import resources
-from vibe8_core.dashboard.loaders import cycle_collector_paused, parse_run_id
+from vibe8_core.dashboard.loaders import cycle_collector_paused
 from vibe8_core.reports.baseline import diff_trees
 from vibe8_core.reports.fingerprints import ReportedFinding
 from vibe8_core.reports.runs_io import ImportOutcome, dumps_document, export_run, import_run, parse_json_bytes
+from vibe8_core.service import parse_run_id
 
 FINDING_COLUMNS = ("file", "line", "rule", "tool", "severity", "message", "text")
 COMPLEXITY_COLUMNS = ("file", "name", "kind", "before", "after", "change")
@@ -47,9 +48,9 @@ def _findings_frame(findings: tuple[ReportedFinding, ...]) -> pd.DataFrame:
 @st.cache_data(show_spinner="Comparing the findings…", max_entries=16, ttl=3600)
 def _diff(user_id: uuid.UUID, before_id: uuid.UUID, after_id: uuid.UUID) -> DiffFrames:
     with cycle_collector_paused():
-        with resources.database().unit_of_work() as uow:
-            before = uow.runs.get(before_id, user_id, with_tree=True).file_tree
-            after = uow.runs.get(after_id, user_id, with_tree=True).file_tree
+        runs = resources.service().runs
+        before = runs.open(user_id, before_id, with_tree=True).file_tree
+        after = runs.open(user_id, after_id, with_tree=True).file_tree
         diff = diff_trees(before, after)
     complexity = pd.DataFrame(
         [(c.path, c.name, c.kind, c.before, c.after, c.change) for c in diff.complexity],

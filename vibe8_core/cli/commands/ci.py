@@ -9,14 +9,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, Handler, parse_run_id, required_user
+from vibe8_core.cli.context import CliContext, Handler
 from vibe8_core.cli.reporting import emit, refusing, stored_tree
-from vibe8_core.identity import resolve_cli_user
 from vibe8_core.reports.badge import badge_svg
 from vibe8_core.reports.baseline import diff_trees, finding_lines
 from vibe8_core.reports.runs_io import dumps_document, export_run, import_run, read_json_file
 from vibe8_core.reports.terminal import for_terminal
-from vibe8_core.store import NotFoundError
+from vibe8_core.service import parse_run_id
 from vibe8_core.store.backup import backup_database
 
 if TYPE_CHECKING:
@@ -72,19 +71,15 @@ def cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = required_user(ctx, args.user)
-    emit(dumps_document(export_run(ctx.db, user.id, parse_run_id(args.run_id))), args.output)
+    user = ctx.service.users.existing(args.user)
+    emit(dumps_document(export_run(ctx.service.db, user.id, parse_run_id(args.run_id))), args.output)
     return 0
 
 
 def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
     document = read_json_file(Path(args.file))
-    with ctx.db.unit_of_work() as uow:
-        user = resolve_cli_user(uow, ctx.settings.auth, args.user, create=True)
-        uow.commit()
-    if user is None:  # create=True always gives one; this keeps the type checker honest
-        raise NotFoundError()
-    outcome = import_run(ctx.db, user.id, document)
+    user = ctx.service.users.ensure(args.user)
+    outcome = import_run(ctx.service.db, user.id, document)
     if not outcome.kept_id:
         print("That run id is taken in this database, so the copy has a new one.", file=sys.stderr)
     print(outcome.run_id)
@@ -92,10 +87,8 @@ def cmd_import(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_badge(args: argparse.Namespace, ctx: CliContext) -> int:
-    user = required_user(ctx, args.user)
-    with ctx.db.unit_of_work() as uow:
-        run = uow.runs.get(parse_run_id(args.run_id), user.id)
-    emit(badge_svg(run.metrics), args.output)
+    user = ctx.service.users.existing(args.user)
+    emit(badge_svg(ctx.service.runs.open(user.id, args.run_id).metrics), args.output)
     return 0
 
 

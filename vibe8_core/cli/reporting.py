@@ -142,7 +142,9 @@ def render_report(result: Any, fmt: str, comparison: Comparison | None, render_s
     return text + (_new_findings_note(comparison) if comparison is not None else "")
 
 
-def run_analyze(args: argparse.Namespace, ctx: CliContext, analyse: Callable[[Path], Any], summary: Callable) -> int:
+def run_analyze(
+    args: argparse.Namespace, ctx: CliContext, analyse: Callable[[Path], Any], summary: Callable[[Any], str]
+) -> int:
     """`analyze` once the folder is known to exist: gates and baseline are checked before the analysis."""
     fmt = args.format or ("json" if getattr(args, "json", False) else "text")
     spec = gate_spec(args)

@@ -84,7 +84,9 @@ def _complexity_severity(complexity: int) -> str:
     return next(severity for floor, severity in _COMPLEXITY_SEVERITY if complexity >= floor)
 
 
-def _raw_findings(entry: Mapping[str, Any]) -> Iterable[tuple[str, str, str, int, Any, Any, str, str, Mapping]]:
+def _raw_findings(
+    entry: Mapping[str, Any],
+) -> Iterable[tuple[str, str, str, int, Any, Any, str, str, Mapping[str, Any]]]:
     """(collector, rule, message, line, column, end line, severity, text, extra) of one file entry."""
     for item in entry.get("findings") or ():
         extra = item.get("extra") if isinstance(item.get("extra"), Mapping) else {}

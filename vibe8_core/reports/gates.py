@@ -131,7 +131,8 @@ def merged(from_file: GateSpec, from_flags: GateSpec) -> GateSpec:
 
 
 def _security_counts(metrics: Mapping[str, Any]) -> dict[str, int]:
-    section = metrics.get("security") if isinstance(metrics.get("security"), dict) else {}
+    found = metrics.get("security")
+    section: Mapping[str, Any] = found if isinstance(found, dict) else {}
     return {level: int(section.get(level) or 0) for level in SEVERITY_LEVELS}
 
 

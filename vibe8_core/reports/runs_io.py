@@ -170,16 +170,17 @@ def new_run_from_document(document: Any) -> NewRun:
 def import_run(db: Database, user_id: uuid.UUID, document: Any) -> ImportOutcome:
     """Store the document's run as `user_id`'s; RunFileError if malformed or already imported."""
     new = new_run_from_document(document)
+    exported_id = new.run_id or uuid.uuid4()  # a checked document always names its run
     kept = True
     with db.unit_of_work() as uow:
         try:
-            uow.runs.get(new.run_id, user_id)
+            uow.runs.get(exported_id, user_id)
         except NotFoundError:
             pass
         except ForbiddenError:
             kept = False
         else:
-            raise RunFileError(f"this run is already in your history (run {new.run_id}).")
+            raise RunFileError(f"this run is already in your history (run {exported_id}).")
         if not kept:
             new = dataclasses.replace(new, run_id=uuid.uuid4())
         stored = uow.runs.create(user_id, new)

@@ -7,7 +7,7 @@ from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
 from vibe8_core.reports.badge import badge_svg
-from vibe8_core.scoring import grade_for_score, overall_score, scores_of
+from vibe8_core.scoring import grade_for_score, run_overall, scores_of
 from vibe8_core.store import AccessError
 
 user = current_user()
@@ -23,7 +23,7 @@ except AccessError:
 
 metrics = run.metrics
 scores = scores_of(metrics)
-overall = overall_score(scores)
+overall = run_overall(metrics)
 model = f" · {run.author_model}" if run.author_model else ""
 badge, about = st.columns([1, 6], vertical_alignment="center")
 badge.markdown(widgets.grade_tile(grade_for_score(overall), overall), unsafe_allow_html=True)
@@ -36,6 +36,7 @@ about.download_button(
     "Badge (SVG)", badge_svg(metrics), f"vibe8-badge-{run.run_id}.svg", "image/svg+xml",
     icon=":material/verified:", help="A status badge with this run's grade and score, for a README.",
 )  # fmt: skip
+widgets.measured_notice(metrics)
 if previous:
     st.caption(f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M}).")
 widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)

@@ -165,6 +165,25 @@ def _measured_sloc(metrics: Metrics) -> int | None:
     return None if sloc is None else int(sloc)
 
 
+def parsed_files(metrics: Metrics) -> tuple[int, int] | None:
+    """(files that parse, files analysed); None for a run stored before Vibe8 counted them."""
+    size = _section(metrics, "size")
+    parsed, files = _number(size.get("files_parsed")), _number(size.get("files"))
+    return None if parsed is None or files is None else (int(parsed), int(files))
+
+
+def measured_share(metrics: Metrics) -> float:
+    """The share of files the collectors that need parsed code could measure (1.0 when unknown)."""
+    counts = parsed_files(metrics)
+    return 1.0 if counts is None or counts[1] <= 0 else counts[0] / counts[1]
+
+
+def _parsed_sloc(metrics: Metrics) -> int | None:
+    """The SLOC of the files that parse: the denominator of what only they were measured for."""
+    sloc = _number(_section(metrics, "size").get("sloc_parsed"))
+    return _measured_sloc(metrics) if sloc is None else int(sloc)
+
+
 def _lint_score(metrics: Metrics) -> float | None:
     total = _number(_section(metrics, "lint").get("total"))
     sloc = _measured_sloc(metrics)
@@ -184,7 +203,7 @@ def _duplication_score(metrics: Metrics) -> float | None:
 def _security_score(metrics: Metrics) -> float | None:
     section = _section(metrics, "security")
     counts = {level: _number(section.get(level)) for level in SECURITY_WEIGHTS}
-    sloc = _measured_sloc(metrics)
+    sloc = _parsed_sloc(metrics)
     if sloc is None or any(count is None for count in counts.values()):
         return None
     return security_score({level: int(count or 0) for level, count in counts.items()}, sloc)
@@ -215,9 +234,10 @@ def hotspot_sloc(metrics: Metrics, files: Sequence[Mapping[str, Any]] | None) ->
 
 def _dead_code_score(metrics: Metrics) -> float | None:
     unused = _number(_section(metrics, "dead_code").get("unused_symbols"))
-    if unused is None:
+    sloc = _parsed_sloc(metrics)
+    if unused is None or sloc is None:
         return None
-    return half_score(per_ksloc(unused, sloc_of(metrics)), DEAD_CODE_HALF_PER_KSLOC)
+    return half_score(per_ksloc(unused, sloc), DEAD_CODE_HALF_PER_KSLOC)
 
 
 def _deps_score(metrics: Metrics) -> float | None:
@@ -279,12 +299,18 @@ SCORE_READERS: dict[str, Callable[[Metrics], float | None]] = {
 
 
 def _score_reader(spec: CollectorSpec) -> Callable[[Metrics], float | None]:
+    """The score's formula; for a collector that measures parsed files only, none when no file parses
+    (its measures would describe nothing: 0 issues in 0 functions is not a perfect score)."""
     measure = spec.score.measure if spec.score else None
     if measure is not None:
-        return _stored(spec.name, measure)
-    if spec.name not in SCORE_READERS:
+        reader = _stored(spec.name, measure)
+    elif spec.name in SCORE_READERS:
+        reader = SCORE_READERS[spec.name]
+    else:
         raise LookupError(f"collector {spec.name} declares a score but scoring.py has no formula for it")
-    return SCORE_READERS[spec.name]
+    if not spec.needs_parse:
+        return reader
+    return lambda metrics: None if measured_share(metrics) == 0.0 else reader(metrics)
 
 
 def score_specs() -> tuple[ScoreSpec, ...]:
@@ -298,6 +324,11 @@ def score_specs() -> tuple[ScoreSpec, ...]:
 
 def scores_of(metrics: Metrics) -> dict[str, float | None]:
     return {spec.key: spec.value(metrics) for spec in score_specs()}
+
+
+def run_overall(metrics: Metrics) -> float | None:
+    """The run's overall score: none when no file parses (most of the code was never measured)."""
+    return None if measured_share(metrics) == 0.0 else overall_score(scores_of(metrics))
 
 
 def overall_score(scores: Mapping[str, float | None]) -> float | None:
@@ -330,7 +361,7 @@ RAW_MEASURES: tuple[RawMeasure, ...] = (
 
 
 def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
-    sloc = sloc_of(metrics)
+    sloc, parsed_sloc = sloc_of(metrics), _parsed_sloc(metrics) or 0
     lint = _number(_section(metrics, "lint").get("total"))
     dead = _number(_section(metrics, "dead_code").get("unused_symbols"))
     security = _section(metrics, "security")
@@ -341,9 +372,9 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
         "avg_cc": _number(_section(metrics, "cyclomatic").get("avg_cc")),
         "mi_avg": _number(_section(metrics, "mi").get("mi_avg")),
         "doc_pct": _number(_section(metrics, "docs").get("coverage_pct")),
-        "dead_per_ksloc": None if dead is None else round(per_ksloc(dead, sloc), 2),
+        "dead_per_ksloc": None if dead is None else round(per_ksloc(dead, parsed_sloc), 2),
         "dup_pct": _number(_section(metrics, "dupes").get("duplicate_pct")),
-        "security_per_ksloc": None if sec_total is None else round(per_ksloc(sec_total, sloc), 2),
+        "security_per_ksloc": None if sec_total is None else round(per_ksloc(sec_total, parsed_sloc), 2),
         "avg_file_sloc": _number(_section(metrics, "size").get("avg_file_sloc")),
     }
 
@@ -351,7 +382,7 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
 # -- the summary stored with every run ------------------------------------------------------------------
 # Bump whenever RunSummary's fields change. A summary of another version, or made by other formulas
 # (`scoring_fingerprint`), is computed afresh when read; `python -m vibe8_core migrate` re-scores such runs.
-SUMMARY_VERSION = 2
+SUMMARY_VERSION = 3
 
 
 @cache
@@ -378,6 +409,7 @@ class RunSummary:
     sloc: float | None
     security_high: float | None
     errors: int  # how many error entries the analysis left
+    measured: float = 1.0  # the share of files that parse (measured_share)
     version: int = SUMMARY_VERSION
     scoring: str = ""  # scoring_fingerprint() of the formulas that made it
 
@@ -402,11 +434,12 @@ def summarize_run(metrics: Metrics, errors: Sequence[Any]) -> RunSummary:
     size = _section(metrics, "size")
     return RunSummary(
         scores=scores,
-        overall=overall_score(scores),
+        overall=run_overall(metrics),
         raw=raw_measures_of(metrics),
         files=_number(size.get("files")),
         sloc=_number(size.get("sloc")),
         security_high=_number(_section(metrics, "security").get("high")),
         errors=len(errors),
+        measured=measured_share(metrics),
         scoring=scoring_fingerprint(),
     )

@@ -80,6 +80,7 @@ class CollectorSpec:
     project_cacheable: bool = False  # its project step depends only on the files' paths and bytes
     tools: tuple[str, ...] = ()  # distributions whose versions its figures depend on (in cache keys)
     finding_label: str | None = None  # what the explorer calls its findings
+    needs_parse: bool = False  # it measures only files that parse: no score when none does
 
     @property
     def per_file(self) -> bool:

@@ -61,6 +61,7 @@ class CyclomaticCollector(Collector):
         ),
         per_file_rank=5,
         tools=("radon", "complexipy"),
+        needs_parse=True,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

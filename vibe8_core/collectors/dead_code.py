@@ -93,6 +93,7 @@ class DeadCodeCollector(Collector):
         project_cacheable=True,
         tools=("vulture",),
         finding_label="Dead code",
+        needs_parse=True,
     )
 
     def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:

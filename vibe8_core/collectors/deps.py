@@ -107,6 +107,7 @@ class DepsCollector(Collector):
             "higher is better (none when nothing is declared).",
         ),
         per_file_rank=3,
+        needs_parse=True,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

@@ -69,6 +69,7 @@ class DocsCollector(Collector):
         ),
         per_file_rank=4,
         finding_label="Docstring",
+        needs_parse=True,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

@@ -37,6 +37,7 @@ class MaintainabilityCollector(Collector):
         ),
         per_file_rank=6,
         tools=("radon",),
+        needs_parse=True,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:

@@ -163,6 +163,7 @@ class SecurityCollector(Collector):
         per_file_rank=7,
         tools=("bandit",),
         finding_label="Security",
+        needs_parse=True,
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:

@@ -30,6 +30,8 @@ class SizeCollector(Collector):
             Measure("avg_file_sloc_exact", "lower", "mean"),
             *(Measure(key, "neither", "sum") for key in ("loc", "lloc", "comments", "multi", "blank")),
             Measure("files_measured", "neither", "count"),
+            Measure("files_parsed", "higher", "count"),
+            Measure("sloc_parsed", "neither", "sum"),
         ),
         file_fields=(
             FileField("sloc", 0, "SLOC", "localized"),
@@ -57,7 +59,11 @@ class SizeCollector(Collector):
     def collect(self, project: ProjectContext) -> CollectorResult:
         totals = dict.fromkeys(RAW_FIELDS, 0)
         result = CollectorResult(metrics={})
+        parsed = sloc_parsed = 0
         for record, section in project.sections(self.name):
+            if not record.parse_error:
+                parsed += 1
+                sloc_parsed += section["sloc"]
             result.files[record.path] = {key: section[key] for key in RAW_FIELDS}
             if section["note"] and not record.parse_error:
                 result.errors.append(f"size: {record.path}: {section['note']}; counted by plain line rules.")
@@ -71,5 +77,7 @@ class SizeCollector(Collector):
             "avg_file_sloc_exact": round(totals["sloc"] / files, 2) if files else 0.0,
             **{key: totals[key] for key in ("loc", "lloc", "comments", "multi", "blank")},
             "files_measured": sum(1 for _ in project.sections(self.name)),
+            "files_parsed": parsed,  # what the collectors that need a parsed file could measure
+            "sloc_parsed": sloc_parsed,
         }
         return result

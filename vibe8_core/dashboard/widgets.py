@@ -9,11 +9,12 @@ from contextlib import contextmanager
 import pandas as pd
 import streamlit as st
 
+from vibe8_core.collectors import registry
 from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.charts import GRADE_COLOURS
 from vibe8_core.dashboard.frames import runs_by_id
 from vibe8_core.demo import DemoError
-from vibe8_core.scoring import grade_for_score, score_specs
+from vibe8_core.scoring import Metrics, grade_for_score, parsed_files, score_specs
 from vibe8_core.store import AccessError
 
 ANALYZE_PAGE = "pages/analyze.py"
@@ -62,6 +63,30 @@ def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float
                 help=spec.meaning,
                 border=True,
             )
+
+
+def measured_notice(metrics: Metrics) -> None:
+    """At the top of a run: what share of its files could be measured, when not all of them."""
+    counts = parsed_files(metrics)
+    if counts is None or counts[0] >= counts[1]:
+        return
+    parsed, files = counts
+    unparsed = files - parsed
+    needing = ", ".join(spec.score.label.lower() for spec in registry.specs() if spec.needs_parse and spec.score)
+    if parsed == 0:
+        st.warning(
+            f"No file of this run parses ({files:,} {'file' if files == 1 else 'files'}), so {needing} were not "
+            "measured: those scores and the overall grade are shown as “–”. "
+            "The reasons are listed under “Problems during the analysis” below.",
+            icon=":material/warning:",
+        )
+        return
+    st.info(
+        f"Measured {parsed:,} of {files:,} files ({100 * parsed / files:.0f} %): {unparsed:,} "
+        f"{'does' if unparsed == 1 else 'do'} not parse, so {needing} cover only the files that do "
+        "(see “Problems during the analysis”).",
+        icon=":material/info:",
+    )
 
 
 def run_picker(frame: pd.DataFrame, label: str, key: str, default: str | None = None) -> str | None:

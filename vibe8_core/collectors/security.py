@@ -15,6 +15,7 @@ import warnings
 from functools import cache
 from typing import Any
 
+from vibe8_core.collectors.bandit_check import FALLBACK_ERROR, visitor_failure
 from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
@@ -32,11 +33,19 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", "The verify_requirements argument", DeprecationWarning)
     from bandit.core.config import BanditConfig
     from bandit.core.manager import BanditManager
-    from bandit.core.meta_ast import BanditMetaAst
-    from bandit.core.metrics import Metrics
-    from bandit.core.node_visitor import BanditNodeVisitor
     from bandit.core.test_set import BanditTestSet
 
+    try:  # bandit internals (not its public API): without them, bandit_check sends every file to the manager
+        from bandit.core.meta_ast import BanditMetaAst
+        from bandit.core.metrics import Metrics
+        from bandit.core.node_visitor import BanditNodeVisitor
+    except ImportError as exc:
+        VISITOR_IMPORT_ERROR: ImportError | None = exc
+        BanditNodeVisitor = object  # type: ignore[misc,assignment]  # never instantiated: scan_tree raises
+    else:
+        VISITOR_IMPORT_ERROR = None
+
+log = logging.getLogger(__name__)
 NOSEC = re.compile(r"#\s*nosec\b", re.IGNORECASE)
 NOSEC_ANYWHERE = re.compile("nosec", re.IGNORECASE)
 LEVELS = ("high", "medium", "low")
@@ -113,15 +122,15 @@ def scan_tree(source: ParsedSource) -> dict[str, Any]:
     BanditManager would read, tokenize and parse the file again (a third of its time); its node
     visitor is the same one, handed our tree (`ast.parse` returns an AST it is given unchanged). The
     visitor annotates the nodes it passes, so security runs after every other per-file collector.
+    Raises whatever bandit raises (scan_file then asks bandit's manager, which decides as the CLI does).
     """
+    if VISITOR_IMPORT_ERROR is not None:
+        raise VISITOR_IMPORT_ERROR
     visitor = _TestedNodesVisitor(
         str(source.abs_path), io.BytesIO(source.data), BanditMetaAst(), _bandit_tests(),
         False, {}, Metrics(),
     )  # fmt: skip
-    try:
-        visitor.process(source.tree)
-    except Exception:  # noqa: BLE001 - bandit's manager skips a file its tests fail on, and so do we
-        return {"issues": [], "skipped": "exception while scanning file"}
+    visitor.process(source.tree)
     return {"issues": [_issue_dict(issue, source.lines) for issue in visitor.tester.results], "skipped": None}
 
 
@@ -135,11 +144,21 @@ def scan_with_manager(source: ParsedSource) -> dict[str, Any]:
 
 
 def scan_file(source: ParsedSource) -> dict[str, Any]:
-    """bandit's issues for one file, as plain dicts, and why bandit skipped it (None when it did not)."""
-    if source.tree is not None and not NOSEC_ANYWHERE.search(source.text):
-        return scan_tree(source)
-    # `# nosec` comments (bandit's tokenizer finds them) or a file that does not parse: bandit's manager.
+    """bandit's issues for one file, as plain dicts, and why bandit skipped it (None when it did not).
+
+    The visitor over the shared tree serves only while it passed its start-up check (bandit_check);
+    `# nosec` comments (bandit's tokenizer finds them), a file that does not parse, or a file the
+    visitor fails on go through bandit's manager, whose own handling is the CLI's."""
+    if source.tree is not None and not NOSEC_ANYWHERE.search(source.text) and _visitor_trusted():
+        try:
+            return scan_tree(source)
+        except Exception as exc:  # noqa: BLE001 - never "no issues": bandit's manager scans the file instead
+            log.debug("bandit's visitor failed on %s (%s); scanning it with the manager", source.path, exc)
     return scan_with_manager(source)
+
+
+def _visitor_trusted() -> bool:
+    return visitor_failure(scan_tree, scan_with_manager) is None
 
 
 class SecurityCollector(Collector):
@@ -173,6 +192,9 @@ class SecurityCollector(Collector):
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         result = CollectorResult(metrics={})
+        failure = visitor_failure(scan_tree, scan_with_manager)
+        if failure is not None:
+            result.errors.append(FALLBACK_ERROR.format(reason=failure))
         counts = dict.fromkeys(LEVELS, 0)
         nosec = 0
         for record, section in project.sections(self.name):

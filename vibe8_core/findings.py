@@ -1,17 +1,90 @@
-"""The one normalised finding type every collector returns, and the helpers that keep its text short.
+"""The one normalised finding type every collector returns, its typed per-collector details, and the
+helpers that keep its text short.
 
 A finding carries the offending source line so that pages can show it without the source being stored.
-Everything here is plain data that round-trips through JSON (per-file results are cached as JSON later).
+Everything here is plain data that round-trips through JSON: `to_dict` writes the stored shape of
+docs/METRICS.md (the details under "extra"), `from_dict` reads it back, including runs stored before
+the details were typed.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal
 
 Severity = Literal["high", "medium", "low", "info"]
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low", "info")
 MAX_TEXT_CHARS = 300
+
+
+@dataclass(frozen=True)
+class LintDetails:
+    collector: ClassVar[str] = "lint"
+    end_line: int | None = None
+    end_column: int | None = None
+    url: str | None = None
+    fixable: bool = False
+
+
+@dataclass(frozen=True)
+class SecurityDetails:
+    collector: ClassVar[str] = "security"
+    test_name: str = ""
+    confidence: str = ""
+    cwe: int | None = None
+
+
+@dataclass(frozen=True)
+class DeadCodeDetails:
+    collector: ClassVar[str] = "dead_code"
+    name: str = ""
+    kind: str = ""
+    confidence: int | None = None
+    end_line: int | None = None
+    size: int | None = None
+
+
+@dataclass(frozen=True)
+class DupeDetails:
+    collector: ClassVar[str] = "dupes"
+    end_line: int | None = None
+    twin_path: str = ""
+    twin_line: int | None = None
+    twin_end_line: int | None = None
+
+
+@dataclass(frozen=True)
+class DocsDetails:
+    collector: ClassVar[str] = "docs"
+    kind: str = ""
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class OtherDetails:
+    """Details of a collector without a typed class here (or stored in a shape the class does not know)."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+
+
+TypedDetails = LintDetails | SecurityDetails | DeadCodeDetails | DupeDetails | DocsDetails
+Details = TypedDetails | OtherDetails
+DETAILS: dict[str, type[TypedDetails]] = {
+    kind.collector: kind for kind in (LintDetails, SecurityDetails, DeadCodeDetails, DupeDetails, DocsDetails)
+}
+
+
+def details_to_json(details: Details) -> dict[str, Any]:
+    return dict(details.values) if isinstance(details, OtherDetails) else asdict(details)
+
+
+def details_from_json(collector: str, data: Any) -> Details:
+    """The typed details of `collector` from a stored "extra"; anything else is kept as it is."""
+    values = data if isinstance(data, dict) else {}
+    kind = DETAILS.get(collector)
+    if kind is None or not set(values) <= {item.name for item in fields(kind)}:
+        return OtherDetails(dict(values))
+    return kind(**values)
 
 
 @dataclass(frozen=True)
@@ -25,18 +98,22 @@ class Finding:
     column: int | None
     severity: Severity
     text: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    details: Details = field(default_factory=OtherDetails)
 
     def to_dict(self) -> dict[str, Any]:
-        """What dataclasses.asdict gives (`extra` holds only JSON scalars), without its deep copies."""
+        """The stored shape: the details under "extra", as docs/METRICS.md lists them."""
         return {
             "collector": self.collector, "code": self.code, "message": self.message, "line": self.line,
-            "column": self.column, "severity": self.severity, "text": self.text, "extra": dict(self.extra),
+            "column": self.column, "severity": self.severity, "text": self.text,
+            "extra": details_to_json(self.details),
         }  # fmt: skip
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
-        return cls(**data)
+        return cls(
+            data["collector"], data["code"], data["message"], data["line"], data["column"], data["severity"],
+            data.get("text") or "", details_from_json(data["collector"], data.get("extra")),
+        )  # fmt: skip
 
 
 def line_text(lines: list[str], line: int) -> str:

@@ -94,7 +94,7 @@ DOCS_CASES = [
 def test_docs(project_of: ProjectOf, source: str, covered: int, total: int, missing: list[str]) -> None:
     result = BY_NAME["docs"].collect(project_of({"m.py": source}))
     assert result.files["m.py"] == {"doc_covered": covered, "doc_total": total}
-    assert sorted(f.extra["name"] for f in result.findings.get("m.py", [])) == sorted(missing)
+    assert sorted(f.details.name for f in result.findings.get("m.py", [])) == sorted(missing)
 
 
 SECURITY_CASES = [
@@ -115,7 +115,7 @@ def test_security(project_of: ProjectOf, source: str, counts: dict[str, int], co
     assert {level: result.metrics[level] for level in counts} == counts
     findings = result.findings.get("m.py", [])
     assert sorted(f.code for f in findings) == codes
-    assert all(f.text and f.extra["cwe"] for f in findings)
+    assert all(f.text and f.details.cwe for f in findings)
 
 
 SIZE_CASES = [
@@ -187,9 +187,7 @@ DEAD_CASES = [
 @pytest.mark.parametrize(("files", "expected"), DEAD_CASES)
 def test_dead_code(project_of: ProjectOf, files: dict[str, str], expected: list[tuple]) -> None:
     result = BY_NAME["dead_code"].collect(project_of(files))
-    found = [
-        (p, f.extra["name"], f.extra["kind"], f.extra["confidence"]) for p, fs in result.findings.items() for f in fs
-    ]
+    found = [(p, f.details.name, f.details.kind, f.details.confidence) for p, fs in result.findings.items() for f in fs]
     assert sorted(found) == sorted(expected)
     assert result.metrics["unused_symbols"] == len(expected)
 
@@ -221,5 +219,5 @@ def test_dupes(project_of: ProjectOf, files: dict[str, str], duplicate_lines: in
     assert result.metrics["blocks"] == blocks
     for path, findings in result.findings.items():
         for finding in findings:
-            assert finding.extra["twin_path"] in files
-            assert finding.extra["end_line"] - finding.line >= 5, (path, finding)
+            assert finding.details.twin_path in files
+            assert finding.details.end_line - finding.line >= 5, (path, finding)

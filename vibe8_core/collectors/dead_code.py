@@ -31,7 +31,7 @@ from vibe8_core.collectors.base import (
     ScoreDecl,
 )
 from vibe8_core.collectors.files import decode_source
-from vibe8_core.findings import Finding
+from vibe8_core.findings import DeadCodeDetails, Finding
 
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
@@ -112,7 +112,7 @@ class DeadCodeCollector(Collector):
             if item["path"] not in known:
                 continue
             by_kind[item["kind"]] = by_kind.get(item["kind"], 0) + 1
-            extra = {key: item[key] for key in ("name", "kind", "confidence", "end_line", "size")}
+            details = DeadCodeDetails(item["name"], item["kind"], item["confidence"], item["end_line"], item["size"])
             result.add_finding(
                 item["path"],
                 Finding(
@@ -123,7 +123,7 @@ class DeadCodeCollector(Collector):
                     None,
                     "low",
                     "",
-                    extra,
+                    details,
                 ),
             )
         for path in paths:

@@ -21,7 +21,7 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.findings import Finding, line_text
+from vibe8_core.findings import DocsDetails, Finding, line_text
 
 # pydocstyle's codes for a missing docstring, so the explorer can label findings familiarly.
 MISSING_CODES = {"module": "D100", "class": "D101", "method": "D102", "function": "D103"}
@@ -96,7 +96,7 @@ class DocsCollector(Collector):
                     message = "Module has no docstring"
                 finding = Finding(
                     "docs", MISSING_CODES[item["kind"]], message, item["line"], None, "info", item["text"],
-                    {"kind": item["kind"], "name": item["name"]},
+                    DocsDetails(item["kind"], item["name"]),
                 )  # fmt: skip
                 result.add_finding(record.path, finding)
         exact = 100.0 * covered / total if total else 100.0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from vibe8_core.collectors.base import (
@@ -23,7 +24,7 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.findings import Finding
+from vibe8_core.findings import DupeDetails, Finding
 
 MIN_LINES = 6
 MIN_WINDOW_CHARS = 40  # a window thinner than this (runs of brackets, `else:`, `pass`) is not a duplicate
@@ -39,25 +40,46 @@ def _import_lines(source: ParsedSource) -> set[int]:
     return lines
 
 
-def normalised_lines(source: ParsedSource) -> list[list[int]]:
-    """[line number, hash, length] of every line that takes part in duplicate detection."""
+@dataclass(frozen=True)
+class NormalisedLines:
+    """dupes' per-file section: the lines that take part in duplicate detection, as columns — each
+    line's number, the hash of its whitespace-free text and that text's length."""
+
+    numbers: tuple[int, ...]
+    hashes: tuple[int, ...]
+    lengths: tuple[int, ...]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def to_json(self) -> dict[str, list[int]]:
+        return {"numbers": list(self.numbers), "hashes": list(self.hashes), "lengths": list(self.lengths)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[int]]) -> NormalisedLines:
+        return cls(tuple(data["numbers"]), tuple(data["hashes"]), tuple(data["lengths"]))
+
+
+def normalised_lines(source: ParsedSource) -> NormalisedLines:
+    """Every line that takes part in duplicate detection."""
     imports = _import_lines(source)
-    result = []
+    numbers, hashes, lengths = [], [], []
     for number, line in enumerate(source.lines, 1):
         text = "".join(line.split())  # every whitespace character removed (str.isspace, as regex \s)
         if not text or text.startswith("#") or number in imports:
             continue
         digest = hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=6).digest()
-        result.append([number, int.from_bytes(digest, "big"), len(text)])
-    return result
+        numbers.append(number)
+        hashes.append(int.from_bytes(digest, "big"))
+        lengths.append(len(text))
+    return NormalisedLines(tuple(numbers), tuple(hashes), tuple(lengths))
 
 
-def _twins(files: list[list[list[int]]]) -> dict[int, dict[int, tuple[int, int]]]:
+def _twins(files: list[NormalisedLines]) -> dict[int, dict[int, tuple[int, int]]]:
     """For each file index, window start -> (twin file index, twin window start)."""
     index: dict[tuple[int, ...], list[tuple[int, int]]] = defaultdict(list)
     for file_index, rows in enumerate(files):
-        hashes = [row[1] for row in rows]
-        lengths = [row[2] for row in rows]
+        hashes, lengths = rows.hashes, rows.lengths
         for start in range(len(rows) - MIN_LINES + 1):
             if sum(lengths[start : start + MIN_LINES]) >= MIN_WINDOW_CHARS:
                 index[tuple(hashes[start : start + MIN_LINES])].append((file_index, start))
@@ -89,13 +111,8 @@ def _blocks(starts: dict[int, tuple[int, int]]) -> list[tuple[int, int, tuple[in
 def _block_finding(first_line: int, last_line: int, twin_path: str, twin_lines: tuple[int, int]) -> Finding:
     """One finding for a duplicated block; its `text` is filled in by the analysis from the file."""
     message = f"Lines {first_line}-{last_line} also stand at {twin_path}:{twin_lines[0]}-{twin_lines[1]}"
-    extra = {
-        "end_line": last_line,
-        "twin_path": twin_path,
-        "twin_line": twin_lines[0],
-        "twin_end_line": twin_lines[1],
-    }
-    return Finding("dupes", "DUP", message, first_line, None, "info", "", extra)
+    details = DupeDetails(last_line, twin_path, twin_lines[0], twin_lines[1])
+    return Finding("dupes", "DUP", message, first_line, None, "info", "", details)
 
 
 class DupesCollector(Collector):
@@ -121,11 +138,11 @@ class DupesCollector(Collector):
     )
 
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
-        return {"lines": normalised_lines(source)}
+        return {"lines": normalised_lines(source).to_json()}
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         records = list(project.sections(self.name))
-        rows = [section["lines"] for _, section in records]
+        rows = [NormalisedLines.from_json(section["lines"]) for _, section in records]
         twins = _twins(rows)
         result = CollectorResult(metrics={})
         duplicate_lines = block_count = 0
@@ -139,10 +156,10 @@ class DupesCollector(Collector):
                 twin_rows = rows[twin_index]
                 twin_last = min(twin_start + last - first, len(twin_rows) - 1)
                 finding = _block_finding(
-                    rows[file_index][first][0],
-                    rows[file_index][last][0],
+                    rows[file_index].numbers[first],
+                    rows[file_index].numbers[last],
                     records[twin_index][0].path,
-                    (twin_rows[twin_start][0], twin_rows[twin_last][0]),
+                    (twin_rows.numbers[twin_start], twin_rows.numbers[twin_last]),
                 )
                 result.add_finding(record.path, finding)
         considered = sum(len(lines) for lines in rows)

@@ -27,7 +27,7 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.findings import Finding, Severity
+from vibe8_core.findings import Finding, LintDetails, Severity
 
 # Chosen for a quality dashboard: real bugs and likely bugs, not formatting taste (see docs/METRICS.md).
 LINT_RULES: tuple[str, ...] = (
@@ -90,15 +90,10 @@ def _finding(diagnostic: dict[str, Any]) -> Finding:
     code = diagnostic.get("code") or "invalid-syntax"
     location = diagnostic.get("location") or {}
     end = diagnostic.get("end_location") or {}
-    extra = {
-        "end_line": end.get("row"),
-        "end_column": end.get("column"),
-        "url": diagnostic.get("url"),
-        "fixable": diagnostic.get("fix") is not None,
-    }
+    details = LintDetails(end.get("row"), end.get("column"), diagnostic.get("url"), diagnostic.get("fix") is not None)
     line = location.get("row") or 1
     return Finding(
-        "lint", code, diagnostic.get("message", ""), line, location.get("column"), _severity(code), "", extra
+        "lint", code, diagnostic.get("message", ""), line, location.get("column"), _severity(code), "", details
     )
 
 

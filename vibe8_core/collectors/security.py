@@ -26,7 +26,7 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.findings import Finding, line_text
+from vibe8_core.findings import Finding, SecurityDetails, line_text
 
 with warnings.catch_warnings():
     # bandit's extension loader passes stevedore an argument stevedore deprecates, at import time.
@@ -204,12 +204,12 @@ class SecurityCollector(Collector):
             for issue in section["issues"]:
                 if issue["severity"] in counts:
                     counts[issue["severity"]] += 1
-                extra = {key: issue[key] for key in ("test_name", "confidence", "cwe")}
+                details = SecurityDetails(issue["test_name"], issue["confidence"], issue["cwe"])
                 result.add_finding(
                     record.path,
                     Finding(
                         "security", issue["test_id"], issue["message"], issue["line"], issue["column"],
-                        issue["severity"], issue["text"], extra,
+                        issue["severity"], issue["text"], details,
                     ),
                 )  # fmt: skip
             result.files[record.path] = {

@@ -5,22 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vibe8_core.collectors import registry
+from vibe8_core.jobs.job_types import JobStep
 from vibe8_core.store import JobRecord
 
 STEP_WORDS = {
-    "queued": "Queued — waiting for a worker",
-    "starting": "Starting",
-    "extracting": "Extracting the upload",
-    "cloning": "Cloning the repository",
-    "analysing": "Analysing",
-    "scanning": "Finding Python files",
-    "per-file metrics": "Measuring each file",
-    "done": "Finished",
-    "failed": "Failed",
+    JobStep.QUEUED: "Queued — waiting for a worker",
+    JobStep.STARTING: "Starting",
+    JobStep.EXTRACTING: "Extracting the upload",
+    JobStep.CLONING: "Cloning the repository",
+    JobStep.ANALYSING: "Analysing",
+    JobStep.SCANNING: "Finding Python files",
+    JobStep.PER_FILE: "Measuring each file",
+    JobStep.DONE: "Finished",
+    JobStep.FAILED: "Failed",
 }
 # Rough share of the whole job done when a step starts, for the progress bar.
-_STEP_START = {"queued": 0.0, "starting": 0.02, "extracting": 0.05, "cloning": 0.05, "analysing": 0.1,
-               "scanning": 0.1, "per-file metrics": 0.15, "done": 1.0, "failed": 1.0}  # fmt: skip
+_STEP_START = {JobStep.QUEUED: 0.0, JobStep.STARTING: 0.02, JobStep.EXTRACTING: 0.05, JobStep.CLONING: 0.05,
+               JobStep.ANALYSING: 0.1, JobStep.SCANNING: 0.1, JobStep.PER_FILE: 0.15, JobStep.DONE: 1.0,
+               JobStep.FAILED: 1.0}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,12 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, analyze_folder
 from vibe8_core.config import Settings
+from vibe8_core.jobs.job_types import GithubSource, source_from_json
 from vibe8_core.sources import SourceError, prepared_source
 from vibe8_core.store import ClaimedJob, Database, NewRun
 
@@ -189,21 +190,22 @@ class JobRunner:
 
     # -- endings --------------------------------------------------------------------------------
     def _complete(self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None) -> None:
-        meta = job.source_metadata
-        github = job.source_kind == "github"
+        source = source_from_json(job.source_kind, job.source_metadata)
         new = NewRun(
-            submission_type=job.source_kind,
+            submission_type=source.kind,
             metrics=result.metrics,
             file_tree=result.file_tree,
             errors=list(result.errors),
-            upload_filename=None if github else meta.get("upload_filename"),
-            project_name=meta.get("project_name"),
-            author_type=meta.get("author_type"),
-            author_model=meta.get("author_model"),
-            git_repo_url=meta.get("git_repo_url") if github else None,
-            git_branch=meta.get("git_branch") if github else None,
-            git_commit_sha=commit_sha if github else None,
+            project_name=source.project_name,
+            author_type=source.author_type,
+            author_model=source.author_model,
         )
+        if isinstance(source, GithubSource):
+            new = replace(
+                new, git_repo_url=source.git_repo_url, git_branch=source.git_branch, git_commit_sha=commit_sha
+            )
+        else:
+            new = replace(new, upload_filename=source.upload_filename)
         with self.db.unit_of_work() as uow:
             run = uow.runs.create(job.user_id, new)
             if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from vibe8_core.config import Settings
+from vibe8_core.jobs.job_types import GithubSource, JobSource, UploadSource
 from vibe8_core.sources import SourceError, normalize_github_url, validate_branch, validate_upload
 from vibe8_core.store import Database
 
@@ -78,8 +79,9 @@ def submit_upload(
         raise SubmissionError(str(exc)) from None
     name = PurePosixPath(filename.replace("\\", "/")).name
     stem = name.split(".")[0] or "upload"
-    source = {"upload_filename": name, "file_data": base64.b64encode(data).decode("ascii")}
-    return _enqueue(db, user_id, "upload", source, check_authorship(authorship, default_project=stem))
+    who = check_authorship(authorship, default_project=stem)
+    encoded = base64.b64encode(data).decode("ascii")
+    return _enqueue(db, user_id, UploadSource(name, encoded, who.project_name, who.author_type, who.author_model))
 
 
 def submit_github(
@@ -92,18 +94,12 @@ def submit_github(
     except SourceError as exc:
         raise SubmissionError(str(exc)) from None
     who = check_authorship(authorship, default_project=repo_url.rstrip("/").rsplit("/", 1)[-1])
-    return _enqueue(db, user_id, "github", {"git_repo_url": repo_url, "git_branch": branch}, who)
+    return _enqueue(db, user_id, GithubSource(repo_url, branch, who.project_name, who.author_type, who.author_model))
 
 
-def _enqueue(db: Database, user_id: uuid.UUID, kind: str, source: dict[str, str], who: Authorship) -> str:
+def _enqueue(db: Database, user_id: uuid.UUID, source: JobSource) -> str:
     """Create the pending job with the seed's source_metadata shape; returns its id."""
-    metadata = {
-        **source,
-        "project_name": who.project_name,
-        "author_type": who.author_type,
-        "author_model": who.author_model,
-    }
     with db.unit_of_work() as uow:
-        job_id = uow.jobs.create_pending(user_id, kind, metadata)
+        job_id = uow.jobs.create_pending(user_id, source.kind, source.to_json())
         uow.commit()
     return job_id

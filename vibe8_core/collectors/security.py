@@ -41,7 +41,7 @@ with warnings.catch_warnings():
         from bandit.core.node_visitor import BanditNodeVisitor
     except ImportError as exc:
         VISITOR_IMPORT_ERROR: ImportError | None = exc
-        BanditNodeVisitor = object  # type: ignore[misc,assignment]  # never instantiated: scan_tree raises
+        BanditNodeVisitor = object  # never instantiated: scan_tree raises first
     else:
         VISITOR_IMPORT_ERROR = None
 

@@ -8,7 +8,7 @@ from vibe8_core.collectors import registry
 from vibe8_core.jobs.job_types import JobStep
 from vibe8_core.store import JobRecord
 
-STEP_WORDS = {
+STEP_WORDS: dict[str, str] = {
     JobStep.QUEUED: "Queued — waiting for a worker",
     JobStep.STARTING: "Starting",
     JobStep.EXTRACTING: "Extracting the upload",
@@ -20,9 +20,10 @@ STEP_WORDS = {
     JobStep.FAILED: "Failed",
 }
 # Rough share of the whole job done when a step starts, for the progress bar.
-_STEP_START = {JobStep.QUEUED: 0.0, JobStep.STARTING: 0.02, JobStep.EXTRACTING: 0.05, JobStep.CLONING: 0.05,
-               JobStep.ANALYSING: 0.1, JobStep.SCANNING: 0.1, JobStep.PER_FILE: 0.15, JobStep.DONE: 1.0,
-               JobStep.FAILED: 1.0}  # fmt: skip
+_STEP_START: dict[str, float] = {
+    JobStep.QUEUED: 0.0, JobStep.STARTING: 0.02, JobStep.EXTRACTING: 0.05, JobStep.CLONING: 0.05,
+    JobStep.ANALYSING: 0.1, JobStep.SCANNING: 0.1, JobStep.PER_FILE: 0.15, JobStep.DONE: 1.0, JobStep.FAILED: 1.0,
+}  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from vibe8_core.dashboard import loaders, resources, widgets
+from vibe8_core.dashboard import batch_view, loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.dashboard.session import current_user, fragment_user
@@ -73,7 +73,7 @@ def confirm_queued() -> None:
     st.rerun()
 
 
-upload_tab, github_tab = st.tabs(["Upload", "GitHub"])
+upload_tab, github_tab, batch_tab = st.tabs(["Upload", "GitHub", "Batch (manifest)"])
 with upload_tab:
     limit_mb = settings.sources.upload_max_bytes >> 20
     uploaded = st.file_uploader(
@@ -109,6 +109,10 @@ with github_tab:
                 st.error(str(exc))
             else:
                 confirm_queued()
+
+
+with batch_tab:
+    batch_view.batch_tab(user.id, settings)
 
 
 @st.fragment(run_every=1.5)
@@ -163,5 +167,6 @@ def job_board() -> None:
                              query_params={"run": run_id})  # fmt: skip
 
 
+batch_view.batch_board(user.id)
 st.subheader("Your analyses")
 job_board()

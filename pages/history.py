@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from vibe8_core.dashboard import resources, widgets
+from vibe8_core.dashboard import compare_view, resources, widgets
 from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
 from vibe8_core.dashboard.run_files import export_text, import_file
 from vibe8_core.dashboard.session import current_user
@@ -85,6 +85,7 @@ left.download_button(
 right.download_button(
     "Export JSON", partial(export_json, shown), "vibe8-history.json", "application/json", icon=":material/download:"
 )
+compare_view.export_buttons(user.id, shown, key="history_research", stem="vibe8-history")  # docs/DATA.md
 
 st.subheader("Open, export or delete a run")
 chosen = widgets.run_picker(shown, "Run", key="history_run")

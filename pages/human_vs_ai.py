@@ -1,26 +1,30 @@
 """Human vs AI: the user's runs grouped by author type or model, per-metric distributions, a radar
-of mean scores, and whether the groups differ (Mann-Whitney U with Cliff's delta)."""
+of mean scores, whether the groups differ (medians with 95% CIs, Mann-Whitney U, Cliff's delta, Holm),
+and the paired view of projects matched within a study (Wilcoxon signed-rank)."""
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, widgets
-from vibe8_core.dashboard.compare import GROUPINGS, group_means, group_stats, metric_catalogue, prepare_groups
+from vibe8_core.dashboard import charts, compare_view, widgets
+from vibe8_core.dashboard.compare import GROUPINGS, group_means, metric_catalogue, ordered_groups, prepare_groups
 from vibe8_core.dashboard.frames import HistoryFilter, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
-from vibe8_core.dashboard.stats import MIN_RUNS_PER_GROUP
 
 user = current_user()
 st.title("Human vs AI")
 st.caption("Do human- and AI-written projects differ? Each run counts once; counts are per 1,000 lines.")
 runs = widgets.runs_or_demo(user.id, key="compare_demo")
 
-first, second, third = st.columns([1, 2, 2])
+first, second, third, fourth = st.columns([1, 2, 2, 2])
 grouping = first.radio("Group by", list(GROUPINGS), format_func=GROUPINGS.get, key="compare_grouping")
-projects = second.multiselect("Projects", ordered_unique(runs["project"]), key="compare_projects")
+studies = second.multiselect("Studies", ordered_unique(runs["study"].dropna()), key="compare_studies")
+projects = third.multiselect("Projects", ordered_unique(runs["project"]), key="compare_projects")
 oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
-dates = third.date_input("Date range", (oldest, newest), key="compare_dates")
+dates = fourth.date_input("Date range", (oldest, newest), key="compare_dates")
 start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
-shown = prepare_groups(filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end)), grouping)
+chosen = filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end))
+if studies:
+    chosen = chosen[chosen["study"].isin(studies)]
+shown = prepare_groups(chosen, grouping)
 
 counts = shown["group"].value_counts()
 left, right = st.columns([1, 2])
@@ -33,32 +37,16 @@ with right:
     st.caption("Each axis is a 0-100 score where higher is better; a larger shape is better code.")
 
 st.subheader("Is the difference real?")
-groups = counts.index.tolist()
+groups = ordered_groups(shown)
 if len(groups) < 2:
     st.info("Not enough data: analyse both human- and AI-written code to compare them.")
 else:
     pick_a, pick_b = st.columns(2)
     group_a = pick_a.selectbox("Group", groups, index=0, key="compare_a")
     group_b = pick_b.selectbox("against", [g for g in groups if g != group_a], index=0, key="compare_b")
-    if min(counts[group_a], counts[group_b]) < MIN_RUNS_PER_GROUP:
-        st.warning(
-            f"Not enough data for a test: {group_a} has {counts[group_a]} run(s) and {group_b} "
-            f"{counts[group_b]}; at least {MIN_RUNS_PER_GROUP} each are needed. The medians are shown as-is."
-        )
-    table = group_stats(shown, group_a, group_b)
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={
-            "Cliff's delta": st.column_config.NumberColumn(
-                format="%+.2f", help="-1…+1: share of pairs where the first group is higher minus lower."
-            ),
-            "p-value": st.column_config.NumberColumn(format="%.3f", help="Mann-Whitney U, two-sided."),
-            **{c: st.column_config.NumberColumn(format="%.1f") for c in table.columns if c.startswith("median")},
-        },
-        key="compare_table",
-    )
-    st.caption("Significant means p < 0.05 (Mann-Whitney U); Cliff's delta > 0 means the first group is higher.")
+    compare_view.two_groups(shown, group_a, group_b)
+    compare_view.paired(shown, group_a, group_b)
+    compare_view.downloads(user.id, shown, group_a, group_b)
 
 st.subheader("Distributions")
 kind = st.segmented_control(

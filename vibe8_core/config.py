@@ -108,8 +108,9 @@ class SourceSettings:
     git_clone_depth: int = 200
     git_clone_timeout_s: float = 300.0
     git_clone_max_bytes: int = 1024 * 1024 * 1024
-    # Extra `git -c key=value` pairs; exists so tests can rewrite https://github.com/ to local bare repos.
-    # Only `url.<base>.insteadOf` keys are accepted (see vibe8_core/sources/gitconfig.py); no env variable.
+    # Extra `git -c key=value` pairs, so that tests (and a deployment's mirror) can rewrite https://github.com/
+    # to other bases. Only `url.<base>.insteadOf` keys are accepted (see vibe8_core/sources/gitconfig.py);
+    # VIBE8_GIT_EXTRA_CONFIG sets them, separated by spaces (an operator's setting, never a user's).
     git_extra_config: tuple[str, ...] = ()
     # Parent folder of the private per-job workspaces; None means the system temporary folder.
     workspace_dir: Path | None = None
@@ -192,6 +193,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             max_entries=_int(env, "VIBE8_ARCHIVE_MAX_ENTRIES", src_default.max_entries, 1),
             max_compression_ratio=_int(env, "VIBE8_ARCHIVE_MAX_RATIO", src_default.max_compression_ratio, 1),
             git_allowed_hosts=_list(env, "VIBE8_GIT_ALLOWED_HOSTS", src_default.git_allowed_hosts),
+            git_extra_config=tuple(env.get("VIBE8_GIT_EXTRA_CONFIG", "").split()),
             git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 1),
             git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
             git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1) << 20,

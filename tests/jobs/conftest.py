@@ -81,3 +81,13 @@ class FakeEngine:
 @pytest.fixture
 def fake_engine() -> FakeEngine:
     return FakeEngine()
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, database_url: str, db, tmp_path: Path) -> Path:
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("VIBE8_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("VIBE8_ANALYSIS_WORKERS", "1")
+    monkeypatch.setenv("VIBE8_PACKAGE_INDEX_URL", "http://127.0.0.1:9/pypi")
+    monkeypatch.delenv("VIBE8_ALLOWED_EMAILS", raising=False)
+    return tmp_path

@@ -303,13 +303,14 @@ def run_tree_path_with_duplicate(run) -> str:
 
 
 # -- Human vs AI and Trends ----------------------------------------------------------------------------
-def test_human_vs_ai_with_enough_runs_reports_effect_and_significance(history, alice, open_page):
+def test_human_vs_ai_with_few_runs_shows_intervals_tests_and_a_warning(history, alice, open_page):
     at = open_page(alice, "pages/human_vs_ai.py")
     assert not at.exception
     table = at.dataframe[0].value
-    assert {"median Human", "median AI", "Cliff's delta", "p-value", "verdict"} <= set(table.columns)
-    assert len(table) == 18
-    assert not any("Not enough data" in text for text in texts(at, "warning"))
+    expected = {"median Human [95% CI]", "median AI [95% CI]", "U", "p-value", "p (Holm)", "Cliff's delta"}
+    assert expected | {"magnitude", "verdict"} <= set(table.columns)
+    assert len(table) == 19 and not table.astype(str).isin(["None", "nan"]).any().any()
+    assert any("Not enough data for firm conclusions" in text for text in texts(at, "warning"))
     assert len(at.get("plotly_chart")) == 2 + 10
     at.radio(key="compare_grouping").set_value("author_model").run()
     assert not at.exception

@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from vibe8_core import scoring
-from vibe8_core.dashboard import charts, frames, stats, trees
+from vibe8_core.dashboard import charts, frames, trees
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunSummaryRecord
 
@@ -21,7 +21,7 @@ def summary_record(new, *, created: datetime | None = None) -> RunSummaryRecord:
         run_id=uuid.uuid4(), user_id=uuid.uuid4(), created_at=created or datetime.now(UTC),
         submission_type=new.submission_type, upload_filename=new.upload_filename,
         project_name=new.project_name, author_type=new.author_type, author_model=new.author_model,
-        git_repo_url=new.git_repo_url, git_branch=new.git_branch, git_commit_sha=new.git_commit_sha,
+        git_repo_url=new.git_repo_url, git_branch=new.git_branch, git_commit_sha=new.git_commit_sha, study=new.study,
         summary=scoring.summarize_run(new.metrics, new.errors),
     )  # fmt: skip
 
@@ -42,26 +42,6 @@ def test_scores_read_old_and_partial_metrics_defensively():
     assert values["lint"] is None and values["size"] is None
     assert values["deps"] == 100.0  # an entry without a status counts as of unknown age
     assert scoring.raw_measures_of({})["lint_per_ksloc"] is None
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "delta"),
-    [([1, 2, 3], [4, 5, 6], -1.0), ([4, 5, 6], [1, 2, 3], 1.0), ([1, 2, 3], [1, 2, 3], 0.0), ([1, 3], [2], 0.0)],
-)
-def test_cliffs_delta(a, b, delta):
-    assert stats.cliffs_delta(np.array(a, float), np.array(b, float)) == pytest.approx(delta)
-
-
-def test_compare_groups_finds_a_clear_difference_and_refuses_tiny_groups():
-    clear = stats.compare_groups("m", "A", pd.Series(range(10, 20)), "B", pd.Series(range(0, 10)))
-    assert clear.enough_data and clear.significant and clear.cliffs_delta == 1.0 and clear.magnitude == "large"
-    tiny = stats.compare_groups("m", "A", pd.Series([1.0, 2.0]), "B", pd.Series([3.0, 4.0, 5.0]))
-    assert not tiny.enough_data and tiny.p_value is None and tiny.median_a == 1.5
-    same = stats.compare_groups("m", "A", pd.Series([5.0] * 4), "B", pd.Series([5.0] * 4))
-    assert same.p_value == 1.0 and not same.significant
-    table = stats.comparison_table([clear, tiny], {"m": "lower"})
-    assert table["verdict"].tolist()[0] == "B better (large effect)"
-    assert "not enough data" in table["verdict"].tolist()[1]
 
 
 def test_runs_frame_and_filters():

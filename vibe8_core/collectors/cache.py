@@ -38,6 +38,11 @@ ENGINE_MODULES = ("findings.py", "analysis.py", "scoring.py")
 KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
 
 
+def tool_versions() -> dict[str, str]:
+    """The installed versions of the tools whose figures Vibe8 stores (recorded with every run)."""
+    return {tool: version(tool) for tool in tool_names()}
+
+
 @cache
 def engine_fingerprint() -> str:
     """SHA-256 of the engine's source: cached results are only reused by the code that made them."""
@@ -55,7 +60,7 @@ class ResultCache:
         self.directory = Path(settings.cache_dir) / "per-file"
         self.project_directory = Path(settings.cache_dir) / "project"
         self.max_bytes = settings.cache_max_mb * 2**20
-        tools = ",".join(f"{tool}={version(tool)}" for tool in tool_names())
+        tools = ",".join(f"{tool}={found}" for tool, found in tool_versions().items())
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
         self._salt = "|".join(parts).encode()
         self.written = 0

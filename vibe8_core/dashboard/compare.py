@@ -1,23 +1,65 @@
-"""Grouping runs for the Human vs AI page: by author type or by model, with per-group statistics."""
+"""Grouping runs for the Human vs AI page and the study report, and the per-metric comparison tables.
+
+The numbers come from `vibe8_core.statistics`; this module only decides which runs form a group, which
+metrics are compared (the ten scores and every raw measure, counts per 1,000 lines), and how a result
+reads in a table.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from vibe8_core.dashboard.stats import compare_groups, comparison_table
-from vibe8_core.scoring import RAW_MEASURES, score_specs
+from vibe8_core.scoring import RAW_MEASURES, RawMeasure, score_specs
+from vibe8_core.statistics import (
+    MIN_RUNS_FOR_CONFIDENCE,
+    MIN_RUNS_FOR_TEST,
+    MedianCI,
+    PairedSamples,
+    TwoSamples,
+    compare_paired,
+    compare_two,
+    paired_with_holm,
+    with_holm,
+)
 
 GROUPINGS = {"author_type": "Author type", "author_model": "Model"}
 _TYPE_LABELS = {"human": "Human", "ai": "AI", "unknown": "Unknown"}
+NO_VALUE = "–"
+
+
+SECURITY_HIGH = RawMeasure(
+    "security_high_per_ksloc",
+    "High-severity security / KLOC",
+    "Bandit findings of high severity per 1,000 lines.",
+    "lower",
+)
+
+
+def compared_metrics() -> tuple[RawMeasure, ...]:
+    """Every score the registry declares (higher is better) and every raw measure, plus high-severity
+    security findings per 1,000 lines."""
+    return (
+        *(RawMeasure(f"score_{spec.key}", spec.label, spec.meaning, "higher") for spec in score_specs()),
+        *RAW_MEASURES,
+        SECURITY_HIGH,
+    )
 
 
 def prepare_groups(runs: pd.DataFrame, grouping: str) -> pd.DataFrame:
-    """Runs with a `group` column: Human / AI, or the model name (AI models marked as such)."""
+    """Runs with a `group` column (Human / AI, or the model name with AI models marked as such) and the
+    per-1,000-line figures the summaries hold only as counts."""
     if grouping == "author_type":
         group = runs["author_type"].map(lambda value: _TYPE_LABELS.get(value, value))
     else:
         group = runs["author_model"].where(runs["author_type"] != "ai", runs["author_model"] + " (AI)")
-    return runs.assign(group=group)
+    sloc = runs["sloc"].where(runs["sloc"] > 0)
+    return runs.assign(group=group, security_high_per_ksloc=(1000.0 * runs["security_high"] / sloc).round(2))
+
+
+def ordered_groups(runs: pd.DataFrame) -> list[str]:
+    """The groups present, people first (Human, then developer-like names), then the rest by name."""
+    present = [str(group) for group in runs["group"].dropna().unique()]
+    return sorted(present, key=lambda group: (group != "Human", group.endswith("(AI)") or group == "AI", group))
 
 
 def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:
@@ -26,7 +68,8 @@ def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:
         return [(f"score_{spec.key}", spec.label, spec.meaning) for spec in score_specs()]
     return [
         (m.column, m.label, f"{m.meaning} {'Higher' if m.better == 'higher' else 'Lower'} is better.")
-        for m in RAW_MEASURES
+        for m in compared_metrics()
+        if not m.column.startswith("score_")
     ]
 
 
@@ -37,16 +80,90 @@ def group_means(runs: pd.DataFrame) -> pd.DataFrame:
     return means.dropna(axis=1, how="all")
 
 
-def group_stats(runs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
-    """Every score and raw measure: medians, Cliff's delta, p-value and a verdict."""
+def two_group_results(runs: pd.DataFrame, group_a: str, group_b: str) -> list[TwoSamples]:
+    """Every compared metric of `group_a` against `group_b`, Holm-corrected across the metrics."""
     a = runs[runs["group"] == group_a]
     b = runs[runs["group"] == group_b]
-    better: dict[str, str] = {}
-    comparisons = []
-    for spec in score_specs():
-        better[spec.label] = "higher"
-        comparisons.append(compare_groups(spec.label, group_a, a[f"score_{spec.key}"], group_b, b[f"score_{spec.key}"]))
-    for measure in RAW_MEASURES:
-        better[measure.label] = measure.better
-        comparisons.append(compare_groups(measure.label, group_a, a[measure.column], group_b, b[measure.column]))
-    return comparison_table(comparisons, better)
+    return with_holm([compare_two(m.label, a[m.column], b[m.column]) for m in compared_metrics()])
+
+
+def matched_pairs(runs: pd.DataFrame, group_a: str, group_b: str) -> pd.DataFrame:
+    """One row per (study, project) that has runs in both groups: each side's median per metric, as
+    columns `<column>_a` and `<column>_b`. Runs outside any study are never matched."""
+    columns = [m.column for m in compared_metrics()]
+    inside = runs[runs["study"].notna() & runs["group"].isin([group_a, group_b])]
+    medians = inside.groupby(["study", "project", "group"])[columns].median().reset_index()
+    side_a = medians[medians["group"] == group_a].drop(columns="group")
+    side_b = medians[medians["group"] == group_b].drop(columns="group")
+    return side_a.merge(side_b, on=["study", "project"], suffixes=("_a", "_b"))
+
+
+def paired_results(pairs: pd.DataFrame) -> list[PairedSamples]:
+    """Wilcoxon signed-rank per metric over the matched projects, Holm-corrected across the metrics."""
+    return paired_with_holm(
+        [compare_paired(m.label, pairs[f"{m.column}_a"], pairs[f"{m.column}_b"]) for m in compared_metrics()]
+    )
+
+
+def enough_for_confidence(runs: pd.DataFrame, group_a: str, group_b: str) -> bool:
+    counts = runs["group"].value_counts()
+    return min(int(counts.get(group_a, 0)), int(counts.get(group_b, 0))) >= MIN_RUNS_FOR_CONFIDENCE
+
+
+def format_ci(value: MedianCI | None) -> str:
+    """'72.5 [68.0, 75.1]'; the median alone when there is no interval; '–' for no data."""
+    if value is None:
+        return NO_VALUE
+    if value.low is None or value.high is None:
+        return f"{value.median:.3g}"
+    return f"{value.median:.3g} [{value.low:.3g}, {value.high:.3g}]"
+
+
+def _verdict(item: TwoSamples, better: str, group_a: str, group_b: str) -> str:
+    if item.n_a == 0 or item.n_b == 0:
+        return "no data"
+    if not item.tested:
+        return f"not tested (needs {MIN_RUNS_FOR_TEST}+ runs in each group)"
+    if not item.significant:
+        return "no significant difference"
+    higher = group_a if (item.cliffs_delta or 0.0) > 0 else group_b
+    lower = group_b if higher == group_a else group_a
+    return f"{higher if better == 'higher' else lower} better ({item.magnitude} effect)"
+
+
+def comparison_table(results: list[TwoSamples], group_a: str, group_b: str) -> pd.DataFrame:
+    """The page's and the report's table: medians with 95% CIs, U, p, Holm's p, Cliff's delta, verdict."""
+    better = {m.label: m.better for m in compared_metrics()}
+    rows = [
+        {
+            "metric": item.metric,
+            f"n {group_a}": item.n_a,
+            f"median {group_a} [95% CI]": format_ci(item.median_a),
+            f"n {group_b}": item.n_b,
+            f"median {group_b} [95% CI]": format_ci(item.median_b),
+            "U": item.u_statistic,
+            "p-value": item.p_value,
+            "p (Holm)": item.p_holm,
+            "Cliff's delta": item.cliffs_delta,
+            "magnitude": item.magnitude or NO_VALUE,
+            "verdict": _verdict(item, better.get(item.metric, "higher"), group_a, group_b),
+        }
+        for item in results
+    ]
+    return pd.DataFrame.from_records(rows)
+
+
+def paired_table(results: list[PairedSamples], group_a: str, group_b: str) -> pd.DataFrame:
+    """Per metric: matched projects, median difference (a - b) with its 95% CI, Wilcoxon W and p-values."""
+    rows = [
+        {
+            "metric": item.metric,
+            "matched projects": item.pairs,
+            f"median difference {group_a} − {group_b} [95% CI]": format_ci(item.median_difference),
+            "Wilcoxon W": item.statistic,
+            "p-value": item.p_value,
+            "p (Holm)": item.p_holm,
+        }
+        for item in results
+    ]
+    return pd.DataFrame.from_records(rows)

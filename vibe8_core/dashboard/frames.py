@@ -37,6 +37,7 @@ def header_row(run: RunHeader) -> dict[str, Any]:
         "author_type": run.author_type or "unknown",
         "author_model": run.author_model or "unknown",
         "author": author_label(run.author_type, run.author_model),
+        "study": run.study,
     }
 
 
@@ -66,6 +67,7 @@ HEADER_COLUMNS = [
     "author_type",
     "author_model",
     "author",
+    "study",
 ]
 
 
@@ -129,7 +131,7 @@ def filter_runs(frame: pd.DataFrame, filters: HistoryFilter) -> pd.DataFrame:
 
 def history_export_columns() -> list[str]:
     return [
-        "run_id", "created_at", "project", "source", "author_type", "author_model", "files", "sloc",
+        "run_id", "created_at", "project", "source", "author_type", "author_model", "study", "files", "sloc",
         "overall", "grade", *score_columns(), *RAW_COLUMNS,
     ]  # fmt: skip
 

@@ -92,7 +92,7 @@ def _runner(url: str, threads: int) -> Any:
 
 # Modules that take a second or more to import (scipy.stats alone ~1.3 s on this machine); loading them
 # once per process in the background means no visitor's first page pays for it.
-SLOW_IMPORTS = ("scipy.stats", "plotly.graph_objects", "vibe8_core.dashboard.stats")
+SLOW_IMPORTS = ("scipy.stats", "plotly.graph_objects", "vibe8_core.statistics")
 
 
 @st.cache_resource(show_spinner=False)

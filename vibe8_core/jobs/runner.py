@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, analyze_folder
+from vibe8_core.collectors.cache import tool_versions
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, source_from_json
 from vibe8_core.sources import SourceError, prepared_source
@@ -199,6 +200,9 @@ class JobRunner:
             project_name=source.project_name,
             author_type=source.author_type,
             author_model=source.author_model,
+            study=job.source_metadata.get("study"),
+            source_digest=job.source_metadata.get("source_digest"),
+            tool_versions=tool_versions(),
         )
         if isinstance(source, GithubSource):
             new = replace(

@@ -44,7 +44,7 @@ class Authorship:
     author_model: str | None = None
 
 
-def _clean_text(value: str | None, label: str) -> str | None:
+def clean_text(value: str | None, label: str) -> str | None:
     if value is None:
         return None
     value = value.strip()
@@ -60,12 +60,12 @@ def check_authorship(authorship: Authorship, default_project: str) -> Authorship
     author_type = (authorship.author_type or "").strip().lower()
     if author_type not in AUTHOR_TYPES:
         raise SubmissionError("The author type must be 'human' or 'ai'.")
-    model = _clean_text(authorship.author_model, "model name")
+    model = clean_text(authorship.author_model, "model name")
     if author_type == "ai" and not model:
         raise SubmissionError("Name the AI model that wrote the code (for example chatgpt, claude or copilot).")
     if model:
         model = model.lower()
-    project = _clean_text(authorship.project_name, "project name") or default_project
+    project = clean_text(authorship.project_name, "project name") or default_project
     return Authorship(project_name=project, author_type=author_type, author_model=model or "developer")
 
 
@@ -95,6 +95,23 @@ def submit_github(
         raise SubmissionError(str(exc)) from None
     who = check_authorship(authorship, default_project=repo_url.rstrip("/").rsplit("/", 1)[-1])
     return _enqueue(db, user_id, GithubSource(repo_url, branch, who.project_name, who.author_type, who.author_model))
+
+
+def job_metadata(source: dict[str, str], who: Authorship) -> dict[str, str | None]:
+    """The seed's source_metadata shape: where the code comes from and who wrote it."""
+    return {
+        **source,
+        "project_name": who.project_name,
+        "author_type": who.author_type,
+        "author_model": who.author_model,
+    }
+
+
+def upload_source(filename: str, data: bytes) -> tuple[dict[str, str], str]:
+    """The upload's source_metadata part and its default project name (the file name's stem)."""
+    name = PurePosixPath(filename.replace("\\", "/")).name
+    stem = name.split(".")[0] or "upload"
+    return {"upload_filename": name, "file_data": base64.b64encode(data).decode("ascii")}, stem
 
 
 def _enqueue(db: Database, user_id: uuid.UUID, source: JobSource) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vibe8_core.config import SourceSettings
 from vibe8_core.sources.errors import SourceError, megabytes, shown
-from vibe8_core.sources.gitconfig import clone_command, git_command, isolated_git_env
+from vibe8_core.sources.gitconfig import clone_command, isolated_git_env, run_git
 
 log = logging.getLogger(__name__)
 
@@ -138,19 +138,8 @@ def _remove_symlinks(root: Path) -> None:
 
 
 def _head_sha(dest: Path, home: Path, settings: SourceSettings) -> str:
-    command, protocols = git_command(
-        settings, "--git-dir", str(dest / ".git"), "rev-parse", "--verify", "--quiet", "HEAD^{commit}"
-    )
-    result = subprocess.run(
-        command,
-        cwd=home,
-        env=isolated_git_env(home, protocols),
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=30,
-        check=False,
-    )
+    args = ("--git-dir", str(dest / ".git"), "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    result = run_git(settings, home, *args, timeout=30)
     sha = result.stdout.strip()
     if result.returncode != 0 or not _SHA.fullmatch(sha):
         raise SourceError("The repository has no commit on the requested branch.")

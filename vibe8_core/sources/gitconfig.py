@@ -14,6 +14,7 @@ production by default, https is the only protocol git may use.
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,6 +106,21 @@ def git_command(settings: SourceSettings, *args: str) -> tuple[list[str], tuple[
     for option in options:
         command += ["-c", option]
     return [*command, *args], protocols
+
+
+def run_git(settings: SourceSettings, home: Path, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run one short hardened git command in `home` (its HOME and working folder); text output captured."""
+    command, protocols = git_command(settings, *args)
+    return subprocess.run(
+        command,
+        cwd=home,
+        env=isolated_git_env(home, protocols),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def clone_command(

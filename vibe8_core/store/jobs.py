@@ -9,9 +9,10 @@ that lost its job (requeued after a missed heartbeat) can no longer change it.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, delete, select, update
+from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
@@ -100,6 +101,39 @@ class JobRepository:
             stmt = stmt.where(Job.status.in_(statuses))
         stmt = stmt.order_by(Job.created_at.desc(), Job.job_id).limit(limit)
         return [_record(row) for row in self.session.execute(stmt)]
+
+    def find_waiting_same_source(self, user_id: uuid.UUID, key: tuple[str, ...], study: str | None) -> str | None:
+        """A pending or running job of the user for the same source and study (see
+        RunRepository.find_same_source for `key`), so that a manifest submitted twice queues nothing twice."""
+        kind, name, *rest = key
+        meta = Job.source_metadata
+        if kind == "github":
+            same = [meta["git_repo_url"].as_string() == name, meta["git_branch"].as_string() == rest[0],
+                    meta["resolved_commit"].as_string() == rest[1]]  # fmt: skip
+        else:
+            same = [meta["upload_filename"].as_string() == name, meta["source_digest"].as_string() == rest[0]]
+        in_study = meta["study"].as_string().is_(None) if study is None else meta["study"].as_string() == study
+        stmt = select(Job.job_id).where(
+            Job.user_id == user_id, Job.source_kind == kind, Job.status.in_(("pending", "running")), in_study, *same
+        )
+        return self.session.scalar(stmt.order_by(Job.created_at).limit(1))
+
+    def study_status(self, user_id: uuid.UUID, study: str) -> tuple[dict[str, int], datetime | None]:
+        """How many of the user's jobs of `study` are in each status, and when the earliest was queued."""
+        stmt = (
+            select(Job.status, func.count(), func.min(Job.created_at))
+            .where(Job.user_id == user_id, Job.source_metadata["study"].as_string() == study)
+            .group_by(Job.status)
+        )
+        rows = self.session.execute(stmt).all()
+        earliest = min((row[2] for row in rows if row[2] is not None), default=None)
+        return {row[0]: int(row[1]) for row in rows}, earliest
+
+    def waiting_studies(self, user_id: uuid.UUID) -> list[str]:
+        """The user's studies that still have pending or running jobs."""
+        study = Job.source_metadata["study"].as_string()
+        stmt = select(study).where(Job.user_id == user_id, Job.status.in_(("pending", "running")), study.is_not(None))
+        return sorted({value for value in self.session.scalars(stmt.distinct()) if value})
 
     def delete_for_owner(self, job_id: str, user_id: uuid.UUID) -> None:
         """Delete the owner's job (the seed's step 5: once its result has been retrieved)."""

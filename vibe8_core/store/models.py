@@ -136,6 +136,7 @@ class AnalysisRun(Base):
     __tablename__ = "analysis_runs"
     __table_args__ = (
         CheckConstraint("submission_type IN ('upload', 'github')", name="ck_analysis_runs_submission_type"),
+        Index("ix_analysis_runs_user_id_study", "user_id", "study"),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -159,6 +160,12 @@ class AnalysisRun(Base):
     # Added by migration 0003 (not in the seed): the run's scoring.RunSummary, written with the run, so
     # that a history of thousands of runs is listed without reading their metrics. NULL on older rows.
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
+    # Added by migration 0004 (not in the seed): the study a batch manifest put the run in, and the
+    # SHA-256 of an upload's bytes, so that a manifest submitted twice reuses its runs, and the versions
+    # of the tools that measured it (for research exports). NULL on older rows.
+    study: Mapped[str | None] = mapped_column(String, nullable=True)
+    source_digest: Mapped[str | None] = mapped_column(String, nullable=True)
+    tool_versions: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="analysis_runs")
 

@@ -28,6 +28,7 @@ class RunFilter:
     author_model: str | None = None
     created_from: datetime | None = None
     created_to: datetime | None = None
+    study: str | None = None
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class NewRun:
     git_repo_url: str | None = None
     git_branch: str | None = None
     git_commit_sha: str | None = None
+    study: str | None = None
+    source_digest: str | None = None
+    tool_versions: dict[str, str] | None = None
     # Set only by an import (`vibe8_core.reports.runs_io`), which keeps the exported run's id and time.
     run_id: uuid.UUID | None = None
     created_at: datetime | None = None
@@ -65,6 +69,7 @@ class RunHeader:
     git_repo_url: str | None
     git_branch: str | None
     git_commit_sha: str | None
+    study: str | None
 
     @property
     def source_label(self) -> str:
@@ -88,6 +93,7 @@ class RunRecord(RunHeader):
     metrics: dict[str, Any]
     errors: list[str]
     file_tree: dict[str, Any] | None = None
+    tool_versions: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready columns (for exports and the command line)."""
@@ -103,6 +109,7 @@ class RunRecord(RunHeader):
             "git_repo_url": self.git_repo_url,
             "git_branch": self.git_branch,
             "git_commit_sha": self.git_commit_sha,
+            "study": self.study,
             "metrics": self.metrics,
             "errors": self.errors,
         }

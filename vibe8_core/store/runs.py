@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from typing import Any
 
@@ -35,9 +35,11 @@ def _record(run: AnalysisRun, *, with_tree: bool = False) -> RunRecord:
         git_repo_url=run.git_repo_url,
         git_branch=run.git_branch,
         git_commit_sha=run.git_commit_sha,
+        study=run.study,
         metrics=run.metrics,
         errors=list(run.errors or []),
         file_tree=run.file_tree if with_tree else None,
+        tool_versions=run.tool_versions,
     )
 
 
@@ -53,6 +55,8 @@ def _filtered(stmt: Select[Any], user_id: uuid.UUID, filters: RunFilter) -> Sele
         stmt = stmt.where(AnalysisRun.created_at >= filters.created_from)
     if filters.created_to is not None:
         stmt = stmt.where(AnalysisRun.created_at <= filters.created_to)
+    if filters.study is not None:
+        stmt = stmt.where(AnalysisRun.study == filters.study)
     return stmt
 
 
@@ -74,6 +78,9 @@ class RunRepository:
             git_repo_url=new.git_repo_url,
             git_branch=new.git_branch,
             git_commit_sha=new.git_commit_sha,
+            study=new.study,
+            source_digest=new.source_digest,
+            tool_versions=new.tool_versions,
             summary=summarize_run(new.metrics, new.errors).to_json(),
         )
         if new.run_id is not None:
@@ -155,6 +162,59 @@ class RunRepository:
             for run_id, metrics, errors in self.session.execute(stmt):
                 computed[run_id] = summarize_run(metrics or {}, errors or [])
         return computed
+
+    def for_export(
+        self,
+        user_id: uuid.UUID,
+        *,
+        study: str | None = None,
+        run_ids: Sequence[uuid.UUID] | None = None,
+        with_tree: bool = False,
+    ) -> Iterator[RunRecord]:
+        """The user's runs of a study (or the given runs), oldest first, read in batches so that a study
+        of thousands of runs with their file trees never sits in memory at once."""
+        stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id)
+        if study is not None:
+            stmt = stmt.where(AnalysisRun.study == study)
+        ids = list(self.session.scalars(stmt.order_by(AnalysisRun.created_at, AnalysisRun.run_id)))
+        if run_ids is not None:
+            wanted = set(run_ids)
+            ids = [run_id for run_id in ids if run_id in wanted]
+        batch_size = _METRICS_BATCH // 5 if with_tree else _METRICS_BATCH
+        for start in range(0, len(ids), batch_size):
+            query = select(AnalysisRun).where(AnalysisRun.run_id.in_(ids[start : start + batch_size]))
+            if with_tree:
+                query = query.options(undefer(AnalysisRun.file_tree))
+            found = {run.run_id: run for run in self.session.scalars(query)}
+            batch = [found[run_id] for run_id in ids[start : start + batch_size] if run_id in found]
+            yield from (_record(run, with_tree=with_tree) for run in batch)
+            self.session.expunge_all()
+
+    def find_same_source(self, user_id: uuid.UUID, key: tuple[str, ...], study: str | None) -> uuid.UUID | None:
+        """The user's newest run of the same source in the same study: key is ("github", url, branch,
+        sha) or ("upload", file name, sha-256 of its bytes)."""
+        kind, name, *rest = key
+        if kind == "github":
+            branch, sha = rest
+            same = (AnalysisRun.git_repo_url == name, AnalysisRun.git_branch == branch,
+                    AnalysisRun.git_commit_sha == sha)  # fmt: skip
+        else:
+            same = (AnalysisRun.upload_filename == name, AnalysisRun.source_digest == rest[0])
+        in_study = AnalysisRun.study.is_(None) if study is None else AnalysisRun.study == study
+        stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id, AnalysisRun.submission_type == kind,
+                                                in_study, *same)  # fmt: skip
+        return self.session.scalar(stmt.order_by(*_NEWEST_FIRST).limit(1))
+
+    def tool_versions_of(self, user_id: uuid.UUID, run_ids: Sequence[uuid.UUID]) -> list[str]:
+        """The distinct tool version sets ('bandit=1.9.4; radon=6.0.1; ...') that measured these runs."""
+        found: set[str] = set()
+        for start in range(0, len(run_ids), _METRICS_BATCH):
+            stmt = select(AnalysisRun.tool_versions).where(
+                AnalysisRun.user_id == user_id, AnalysisRun.run_id.in_(run_ids[start : start + _METRICS_BATCH])
+            )
+            for versions in self.session.scalars(stmt):
+                found.add("; ".join(f"{k}={v}" for k, v in sorted((versions or {}).items())) or "not recorded")
+        return sorted(found)
 
     def newest_run_id(self, user_id: uuid.UUID) -> uuid.UUID | None:
         """The id of the user's newest run (with the count, a cheap stamp of the history)."""

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, Handler
+from vibe8_core.cli import study
+from vibe8_core.cli.context import CliContext, CliError, Handler
 from vibe8_core.cli.reporting import emit, refusing, stored_tree
 from vibe8_core.reports.badge import badge_svg
 from vibe8_core.reports.baseline import diff_trees, finding_lines
@@ -40,8 +41,10 @@ def register(sub: Subparsers) -> None:
     diff = _user_command(sub, "diff", "new and fixed findings, and complexity changes, between two runs",
                          cmd_diff, "run_a", "run_b")  # fmt: skip
     diff.add_argument("--json", action="store_true")
-    _user_command(sub, "export", "write one run (header, metrics, file tree, errors) as JSON", cmd_export, "run_id",
-                  output=True)  # fmt: skip
+    export = _user_command(sub, "export", "write one run (header, metrics, file tree, errors) as JSON, or with "
+                           "--study a study as a research table (docs/DATA.md)", cmd_export, output=True)  # fmt: skip
+    export.add_argument("run_id", nargs="?", help="the run to write as JSON (omit with --study)")
+    study.add_export_options(export)
     _user_command(sub, "import", "store a run written by `export` as one of the user's runs", cmd_import, "file")
     _user_command(sub, "badge", "an SVG status badge with a run's grade and score", cmd_badge, "run_id", output=True)
     backup = sub.add_parser("backup", help="back up the whole database (SQLite online backup, or pg_dump)")
@@ -71,6 +74,10 @@ def cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
 
 
 def cmd_export(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.study:
+        return study.cmd_study_export(args, ctx)
+    if not args.run_id:
+        raise CliError("Name the run to export (RUN_ID), or a study with --study NAME.")
     user = ctx.service.users.existing(args.user)
     emit(dumps_document(export_run(ctx.service.db, user.id, parse_run_id(args.run_id))), args.output)
     return 0

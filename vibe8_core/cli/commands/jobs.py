@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
+from vibe8_core.cli import study
 from vibe8_core.cli.context import CliContext, add_user_command, dump
 
 if TYPE_CHECKING:
@@ -12,11 +13,14 @@ if TYPE_CHECKING:
 
 
 def register(sub: Subparsers) -> None:
-    add_user_command(sub, "jobs", "list a user's jobs", cmd_jobs)
+    jobs = add_user_command(sub, "jobs", "list a user's jobs", cmd_jobs)
+    jobs.add_argument("--study", metavar="NAME", help="the progress of a batch submitted as this study")
 
 
 def cmd_jobs(args: argparse.Namespace, ctx: CliContext) -> int:
     user = ctx.service.users.by_email(args.user, create=False)
+    if args.study:
+        return study.cmd_study_jobs(args, ctx, user.id if user else None)
     jobs = ctx.service.jobs.for_user(user.id) if user else []
     if args.json:
         dump([job.to_dict() for job in jobs])

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vibe8_core.cli import study
 from vibe8_core.cli.context import CliContext
 from vibe8_core.jobs.submissions import AUTHOR_TYPES, Authorship
 
@@ -20,6 +21,7 @@ def register(sub: Subparsers) -> None:
     source = submit.add_mutually_exclusive_group(required=True)
     source.add_argument("--file", metavar="PATH", help="a .py file or a .zip/.tar.gz/.tgz archive")
     source.add_argument("--github", metavar="URL", help="https://github.com/OWNER/REPO")
+    source.add_argument("--manifest", metavar="CSV", help="a batch of sources with their labels (see README)")
     submit.add_argument("--branch", help="branch to analyse (with --github)")
     submit.add_argument("--project")
     submit.add_argument("--author-type", choices=AUTHOR_TYPES, default="human")
@@ -32,6 +34,8 @@ def _validate(args: argparse.Namespace) -> str | None:
 
 
 def cmd_submit(args: argparse.Namespace, ctx: CliContext) -> int:
+    if args.manifest:
+        return study.cmd_submit_manifest(args, ctx)
     service = ctx.service
     user = service.users.ensure(args.user)
     who = Authorship(project_name=args.project, author_type=args.author_type, author_model=args.author_model)

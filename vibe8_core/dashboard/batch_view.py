@@ -1,0 +1,90 @@
+"""The Analyze page's batch tab: a manifest CSV plus the archives it names, the row-by-row report, and
+the live progress of each batch (study) with an estimate of the time left."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from vibe8_core.config import Settings
+from vibe8_core.dashboard import resources
+from vibe8_core.dashboard.session import fragment_user
+from vibe8_core.study.batches import active_batches, batch_progress
+from vibe8_core.study.manifest import COLUMNS, BatchReport, ManifestError, submit_manifest
+
+REPORT_KEY = "vibe8_batch_report"
+STUDIES_KEY = "vibe8_batch_studies"  # studies submitted in this session: shown until cleared
+
+
+def _reader(files: Sequence[Any]) -> Any:
+    by_name = {file.name: file for file in files}
+
+    def read(name: str) -> bytes | None:
+        found = by_name.get(name) or by_name.get(name.replace("\\", "/").rsplit("/", 1)[-1])
+        return found.getvalue() if found is not None else None
+
+    return read
+
+
+def report_frame(report: BatchReport) -> pd.DataFrame:
+    rows = [
+        {"line": o.line, "status": o.status, "source": o.source, "project": o.project, "reason": o.reason}
+        for o in report.outcomes
+    ]
+    return pd.DataFrame.from_records(rows, columns=["line", "status", "source", "project", "reason"])
+
+
+def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
+    """Upload a manifest and its archives, submit, and show what happened to every row."""
+    st.caption(
+        f"A CSV with the columns {', '.join(COLUMNS)} (study optional), one row per project: a GitHub URL with "
+        "its branch, or the name of an archive uploaded below. Every row is checked before anything is queued."
+    )
+    manifest = st.file_uploader("Manifest (CSV)", type=["csv"], key="batch_manifest")
+    archives = st.file_uploader(
+        "Archives and .py files the manifest names",
+        type=["py", "zip", "gz", "tgz"],
+        accept_multiple_files=True,
+        key="batch_archives",
+    )
+    if st.button("Submit batch", type="primary", key="submit_batch"):
+        if manifest is None:
+            st.error("Choose a manifest CSV first.")
+        else:
+            try:
+                report = submit_manifest(
+                    resources.database(settings), settings, user_id, manifest.getvalue(), _reader(archives or [])
+                )
+            except ManifestError as exc:
+                st.error(str(exc))
+            else:
+                st.session_state[REPORT_KEY] = report
+                studies = st.session_state.setdefault(STUDIES_KEY, [])
+                studies.extend(study for study in report.studies if study not in studies)
+    report = st.session_state.get(REPORT_KEY)
+    if report is not None:
+        accepted, refused = len(report.accepted), len(report.refused)
+        (st.success if not refused else st.warning)(f"{accepted} row(s) accepted, {refused} refused.")
+        st.dataframe(report_frame(report), hide_index=True, key="batch_report")
+
+
+@st.fragment(run_every=2.0)
+def batch_board(user_id: uuid.UUID) -> None:
+    """Done / failed / waiting and the time left, per batch; read-only, so it may refresh on a timer."""
+    settings = resources.settings()
+    db = resources.database(settings)
+    fragment_user(db, settings)  # every refresh re-runs the sign-in gate
+    batches = {progress.study: progress for progress in active_batches(db, user_id)}
+    for study in st.session_state.get(STUDIES_KEY, []):
+        if study not in batches:
+            batches[study] = batch_progress(db, user_id, study)
+    if not batches:
+        return
+    st.subheader("Batches")
+    for study in sorted(batches):
+        progress = batches[study]
+        st.progress(progress.fraction, text=progress.describe().capitalize())

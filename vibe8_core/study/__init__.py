@@ -1,0 +1,1 @@
+"""Studies at scale: batch manifests, batch progress, research exports and the study report."""

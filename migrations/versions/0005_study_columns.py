@@ -6,8 +6,8 @@ the same), so that submitting the same manifest twice reuses the runs it already
 records which ruff, radon, bandit, vulture and complexipy produced the run (for research exports). The composite
 index serves "this user's runs of this study" (batch progress, exports, the Human vs AI filter).
 
-Revision ID: 0004_study_columns
-Revises: 0003_run_summary
+Revision ID: 0005_study_columns
+Revises: 0004_sign_ins
 Create Date: 2026-12-02
 """
 
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects import postgresql
 
-revision: str = "0004_study_columns"
-down_revision: str | None = "0003_run_summary"
+revision: str = "0005_study_columns"
+down_revision: str | None = "0004_sign_ins"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

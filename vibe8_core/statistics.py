@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 from scipy.stats import bootstrap, mannwhitneyu, quantile_test, wilcoxon
 
 MIN_RUNS_FOR_TEST = 3  # below this in either group no test is run at all
@@ -85,9 +86,14 @@ class PairedSamples:
     p_holm: float | None = None
 
 
-def clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
+def floats(values: Sequence[float | None] | np.ndarray | pd.Series) -> np.ndarray:
+    """The values as a float array, None and anything non-numeric as NaN (vectorised by pandas)."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def clean(values: Sequence[float | None] | np.ndarray | pd.Series) -> np.ndarray:
     """The finite values as a float array (None and NaN dropped)."""
-    array = np.asarray([np.nan if value is None else value for value in values], dtype=float)
+    array = floats(values)
     return array[np.isfinite(array)]
 
 
@@ -144,8 +150,7 @@ def compare_two(metric: str, a: Sequence[float] | np.ndarray, b: Sequence[float]
 
 def compare_paired(metric: str, a: Sequence[float] | np.ndarray, b: Sequence[float] | np.ndarray) -> PairedSamples:
     """Wilcoxon signed-rank test on the differences a - b of matched pairs (pairs with a gap dropped)."""
-    first = np.asarray([np.nan if v is None else v for v in a], dtype=float)
-    second = np.asarray([np.nan if v is None else v for v in b], dtype=float)
+    first, second = floats(a), floats(b)
     keep = np.isfinite(first) & np.isfinite(second)
     differences = first[keep] - second[keep]
     result = PairedSamples(metric, len(differences), median_ci(differences))

@@ -18,6 +18,7 @@ from tests.sources.builders import Remotes
 
 BATCH_WAIT_MS = 20 * 60_000  # 20 analyses by the app's own two worker threads; generous for a loaded machine
 PROJECTS = 9
+FIRST_PAGE_MS = 180_000  # a fresh server's first page imports everything
 
 
 def archive(project: int, ai: bool) -> bytes:
@@ -64,7 +65,7 @@ def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tm
     data, archives = manifest()
 
     page.goto(study_app)
-    page.get_by_role("heading", name="Analyze code").wait_for()
+    page.get_by_role("heading", name="Analyze code").wait_for(timeout=FIRST_PAGE_MS)
     page.get_by_role("tab", name="Batch (manifest)").click()
     uploads = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     uploads.nth(1).set_input_files({"name": "study.csv", "mimeType": "text/csv", "buffer": data})
@@ -77,7 +78,7 @@ def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tm
     shot("2_finished")
 
     page.get_by_role("link", name="Human vs AI").click()
-    page.get_by_role("heading", name="Is the difference real?").wait_for()
+    page.get_by_role("heading", name="Is the difference real?").wait_for(timeout=FIRST_PAGE_MS)
     page.get_by_text("Matched projects").first.wait_for()
     grid = page.get_by_test_id("stDataFrame").first
     grid.locator('[role="columnheader"]', has_text="median Human [95% CI]").first.wait_for(state="attached")

@@ -88,13 +88,15 @@ class PairedSamples:
 
 def floats(values: Sequence[float | None] | np.ndarray | pd.Series) -> np.ndarray:
     """The values as a float array, None and anything non-numeric as NaN (vectorised by pandas)."""
-    return pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    array: np.ndarray = pd.to_numeric(pd.Series(values), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return array
 
 
 def clean(values: Sequence[float | None] | np.ndarray | pd.Series) -> np.ndarray:
     """The finite values as a float array (None and NaN dropped)."""
     array = floats(values)
-    return array[np.isfinite(array)]
+    finite: np.ndarray = array[np.isfinite(array)]
+    return finite
 
 
 def cliff_magnitude(delta: float | None) -> str | None:

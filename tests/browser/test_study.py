@@ -86,14 +86,14 @@ def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tm
     assert page.get_by_text("Not enough data for firm conclusions").count() == 0  # 10 runs per group
     shot("3_compare")
 
-    with page.expect_download() as report:
+    with page.expect_download(timeout=FIRST_PAGE_MS) as report:
         page.get_by_role("button", name="Report (HTML)").click()
     html = Path(report.value.path()).read_text()
     assert "Wilcoxon" in html and "<h2>Manifest</h2>" in html and "ruff=" in html and "task8" in html
 
     page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Research table")).click()
     page.get_by_role("option", name="one row per function").click()
-    with page.expect_download() as table:
+    with page.expect_download(timeout=FIRST_PAGE_MS) as table:
         page.get_by_role("button", name="PARQUET").click()
     functions = pd.read_parquet(table.value.path())
     assert set(functions["study"]) == {"bench"} and functions["run_id"].nunique() == 2 * PROJECTS

@@ -65,11 +65,11 @@ def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
                 st.session_state[REPORT_KEY] = report
                 studies = st.session_state.setdefault(STUDIES_KEY, [])
                 studies.extend(study for study in report.studies if study not in studies)
-    report = st.session_state.get(REPORT_KEY)
-    if report is not None:
-        accepted, refused = len(report.accepted), len(report.refused)
+    shown: BatchReport | None = st.session_state.get(REPORT_KEY)
+    if shown is not None:
+        accepted, refused = len(shown.accepted), len(shown.refused)
         (st.success if not refused else st.warning)(f"{accepted} row(s) accepted, {refused} refused.")
-        st.dataframe(report_frame(report), hide_index=True, key="batch_report")
+        st.dataframe(report_frame(shown), hide_index=True, key="batch_report")
 
 
 @st.fragment(run_every=2.0)

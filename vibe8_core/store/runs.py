@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from typing import Any
 
-from sqlalchemy import Row, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, Row, Select, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from vibe8_core.scored_run import score_run
@@ -194,6 +194,7 @@ class RunRepository:
         """The user's newest run of the same source in the same study: key is ("github", url, branch,
         sha) or ("upload", file name, sha-256 of its bytes)."""
         kind, name, *rest = key
+        same: tuple[ColumnElement[bool], ...]
         if kind == "github":
             branch, sha = rest
             same = (AnalysisRun.git_repo_url == name, AnalysisRun.git_branch == branch,

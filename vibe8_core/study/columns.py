@@ -207,8 +207,8 @@ FUNCTION_MEASURES: tuple[Column, ...] = (
 
 def columns(level: str) -> tuple[Column, ...]:
     """The columns of `level`, in order (scores follow the registry, so they are read at call time)."""
-    measures = {"run": _run_measures, "file": lambda: FILE_MEASURES, "function": lambda: FUNCTION_MEASURES}
-    return (*IDENTITY, *measures[level]())
+    measures = {"run": _run_measures(), "file": FILE_MEASURES, "function": FUNCTION_MEASURES}
+    return (*IDENTITY, *measures[level])
 
 
 _INTRO = """# Research export: data dictionary

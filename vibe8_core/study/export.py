@@ -97,7 +97,8 @@ def table(level: str, runs: Iterable[RunRecord]) -> pd.DataFrame:
 def encode(frame: pd.DataFrame, fmt: str) -> bytes:
     """The table as CSV (UTF-8, ISO timestamps, empty cells for nulls) or Parquet (pyarrow)."""
     if fmt == "csv":
-        return frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%f%z").encode()
+        text: str = frame.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S.%f%z")
+        return text.encode()
     if fmt == "parquet":
         buffer = io.BytesIO()
         frame.to_parquet(buffer, engine="pyarrow", index=False)

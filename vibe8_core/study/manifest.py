@@ -105,7 +105,7 @@ def parse_manifest(data: bytes) -> list[ManifestRow]:
         problem = f"lacks the column(s) {', '.join(missing)}" if missing else f"has unknown column(s) {unknown}"
         raise ManifestError(f"The manifest {problem}; its header must be {','.join(COLUMNS)} (study optional).")
     reader.fieldnames = header
-    rows = []
+    rows: list[ManifestRow] = []
     for record in reader:
         if len(rows) == MAX_ROWS:
             raise ManifestError(f"The manifest has more than {MAX_ROWS} rows; split it into several.")
@@ -187,6 +187,7 @@ def submit_manifest(
             where = f"in study {study}" if study else "outside any study"
             run_id = uow.runs.find_same_source(user_id, item.key, study)
             job_id = None if run_id else uow.jobs.find_waiting_same_source(user_id, item.key, study)
+            status: Status
             if run_id:
                 status, reason = "reused", f"already analysed as run {run_id} {where}"
             elif job_id:

@@ -74,7 +74,8 @@ def _figure_html(figures: Sequence[go.Figure]) -> str:
 
 
 def _table_html(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, na_rep="–", float_format=lambda value: f"{value:.4g}", border=0)
+    table: str = frame.to_html(index=False, na_rep="–", float_format=lambda value: f"{value:.4g}", border=0)
+    return table
 
 
 def study_report(

@@ -160,7 +160,7 @@ def new_run_from_document(document: Any) -> NewRun:
     _check_tree(run.get("file_tree"))
     if _unstorable(run):
         raise RunFileError("the run holds a NUL character or a lone surrogate, which the database cannot store.")
-    texts = {key: _text_or_none(run, key) for key in HEADER_TEXT_FIELDS}
+    texts: dict[str, Any] = {key: _text_or_none(run, key) for key in HEADER_TEXT_FIELDS}
     return NewRun(
         submission_type=run["submission_type"], metrics=metrics, file_tree=run.get("file_tree"), errors=errors,
         author_type=run.get("author_type"), run_id=run_id, created_at=_created_at(run.get("created_at")), **texts,

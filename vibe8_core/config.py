@@ -128,6 +128,7 @@ class JobSettings:
     max_attempts: int = 3
     job_time_limit_s: float = 1800.0
     finished_job_max_age_s: float = 7 * 24 * 3600.0
+    max_result_mb: int = 64  # largest stored result (metrics + file tree + errors as JSON)
 
 
 AUTH_MODES = ("popup", "oidc")
@@ -163,6 +164,32 @@ class Settings:
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read every Vibe8 variable from `env` (default: the process environment)."""
     env = os.environ if env is None else env
+    settings = _read(env)
+    check_consistency(settings)
+    return settings
+
+
+def check_consistency(settings: Settings) -> None:
+    """Refuse settings that contradict each other, in one sentence naming both variables."""
+    jobs, engine, sources = settings.jobs, settings.engine, settings.sources
+    # (smaller, its value, larger, its value, whether equal values contradict too)
+    pairs = (
+        ("VIBE8_HEARTBEAT_INTERVAL", jobs.heartbeat_interval_s, "VIBE8_HEARTBEAT_TIMEOUT", jobs.heartbeat_timeout_s, 1),
+        ("VIBE8_HEARTBEAT_TIMEOUT", jobs.heartbeat_timeout_s, "VIBE8_JOB_TIME_LIMIT", jobs.job_time_limit_s, 0),
+        ("VIBE8_FILE_TIMEOUT", engine.file_timeout_s, "VIBE8_COLLECTOR_TIMEOUT", engine.collector_timeout_s, 0),
+        ("VIBE8_UPLOAD_MAX_MB", sources.upload_max_bytes >> 20, "VIBE8_UNCOMPRESSED_MAX_MB",
+         sources.uncompressed_max_bytes >> 20, 0),
+    )  # fmt: skip
+    for small_name, small, large_name, large, strict in pairs:
+        if small > large or (strict and small == large):
+            bound = "below" if strict else "at most"
+            raise ConfigError(
+                f"{small_name} ({small:g}) must be {bound} {large_name} ({large:g}); the two settings contradict "
+                "each other."
+            )
+
+
+def _read(env: Mapping[str, str]) -> Settings:
     db_default = DatabaseSettings()
     eng_default = EngineSettings()
     src_default = SourceSettings()
@@ -208,6 +235,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             max_attempts=_int(env, "VIBE8_JOB_MAX_ATTEMPTS", job_default.max_attempts, 1),
             job_time_limit_s=_float(env, "VIBE8_JOB_TIME_LIMIT", job_default.job_time_limit_s, 1.0),
             finished_job_max_age_s=_float(env, "VIBE8_FINISHED_JOB_MAX_AGE", job_default.finished_job_max_age_s, 0.0),
+            max_result_mb=_int(env, "VIBE8_MAX_RESULT_MB", job_default.max_result_mb, 1),
         ),
         auth=_auth_settings(env),
     )

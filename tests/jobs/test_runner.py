@@ -112,7 +112,7 @@ def test_a_job_whose_worker_keeps_dying_fails_after_max_attempts(db: Database, s
             uow.jobs.requeue_stale(heartbeat_timeout_s=1, max_attempts=3)
             uow.commit()
     job = job_row(db, job_id)
-    assert job.status == "failed" and "3 time(s)" in job.error_message
+    assert job.status == "failed" and "started 3 time(s)" in job.error_message
     assert "file_data" not in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
 
 

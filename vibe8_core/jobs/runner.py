@@ -7,6 +7,7 @@ is guarded by the worker's id, and jobs whose worker died are requeued by whoeve
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -16,6 +17,8 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, analyze_folder
 from vibe8_core.collectors.cache import tool_versions
@@ -27,6 +30,32 @@ from vibe8_core.store import ClaimedJob, Database, NewRun
 log = logging.getLogger(__name__)
 
 MAINTENANCE_EVERY_S = 30.0
+FINISH_ATTEMPTS = 3  # tries to record a job's failure before leaving it to maintenance
+DRAIN_DB_FAILURES = 5  # consecutive database failures after which `drain` gives up
+
+
+class ResultTooLargeError(ValueError):
+    """The analysis result is larger than the database may be asked to store."""
+
+
+def check_result_size(result: AnalysisResult, max_mb: int) -> None:
+    """Refuse a result over `max_mb` of JSON (PostgreSQL refuses ~255 MB, and pages could not show it)."""
+    size = len(json.dumps(result.to_dict(), default=str))
+    if size > max_mb * 2**20:
+        raise ResultTooLargeError(
+            f"The analysis result is {size / 2**20:.0f} MB, over the {max_mb} MB that can be stored "
+            "(VIBE8_MAX_RESULT_MB); analyse a smaller part of the project."
+        )
+
+
+class SaveError(RuntimeError):
+    """Storing a finished analysis failed; the message is the job's error sentence."""
+
+
+def _reason(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None)
+    text = str(orig if orig is not None else exc).strip().splitlines()
+    return (text[0] if text else type(exc).__name__)[:200]
 
 
 class JobInterrupted(Exception):
@@ -102,9 +131,20 @@ class JobRunner:
     def drain(self) -> int:
         """Run jobs in this thread until none is pending; returns how many were processed."""
         worker_id = worker_identity()
-        done = 0
-        while not self.stop_event.is_set() and self.run_once(worker_id):
-            done += 1
+        done = failures = 0
+        while not self.stop_event.is_set():
+            try:
+                worked = self.run_once(worker_id)
+            except SQLAlchemyError:
+                failures += 1
+                if failures >= DRAIN_DB_FAILURES:
+                    raise
+                log.warning("worker %s: the database failed; trying again", worker_id, exc_info=True)
+                self.stop_event.wait(self.settings.jobs.poll_interval_s)
+                continue
+            if not worked:
+                return done
+            done, failures = done + 1, 0
         return done
 
     def _loop(self, worker_id: str) -> None:
@@ -131,26 +171,24 @@ class JobRunner:
         return True
 
     def _process(self, job: ClaimedJob, worker_id: str) -> None:
+        """Analyse and store one job; every way this can go wrong, saving included, ends the job."""
         state = _JobState(job)
         beat_stop = threading.Event()
         beater = threading.Thread(target=self._heartbeat, args=(state, worker_id, beat_stop), daemon=True)
         beater.start()
         try:
             result, commit_sha = self._analyse(job, state)
+            self._complete(job, worker_id, result, commit_sha)
         except JobInterrupted:
             self._interrupted(job, worker_id, state)
-            return
-        except (SourceError, NoPythonFilesError) as exc:
+        except (SourceError, NoPythonFilesError, ResultTooLargeError, SaveError) as exc:
             self._fail(job, worker_id, str(exc))
-            return
         except Exception as exc:  # noqa: BLE001 - any surprise becomes a failed job, not a dead worker
             log.exception("job %s failed unexpectedly", job.job_id)
             self._fail(job, worker_id, f"The analysis failed unexpectedly ({type(exc).__name__}).")
-            return
         finally:
             beat_stop.set()
             beater.join()
-        self._complete(job, worker_id, result, commit_sha)
 
     def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None]:
         def on_step(step: str) -> None:
@@ -192,6 +230,7 @@ class JobRunner:
     # -- endings --------------------------------------------------------------------------------
     def _complete(self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None) -> None:
         source = source_from_json(job.source_kind, job.source_metadata)
+        check_result_size(result, self.settings.jobs.max_result_mb)
         new = NewRun(
             submission_type=source.kind,
             metrics=result.metrics,
@@ -210,19 +249,34 @@ class JobRunner:
             )
         else:
             new = replace(new, upload_filename=source.upload_filename)
-        with self.db.unit_of_work() as uow:
-            run = uow.runs.create(job.user_id, new)
-            if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):
-                log.warning("job %s: lost to another worker; result discarded", job.job_id)
-                return  # rolled back: the run row goes with it
-            uow.commit()
+        try:
+            with self.db.unit_of_work() as uow:
+                run = uow.runs.create(job.user_id, new)
+                if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):
+                    log.warning("job %s: lost to another worker; result discarded", job.job_id)
+                    return  # rolled back: the run row goes with it
+                uow.commit()
+        except Exception as exc:  # noqa: BLE001 - whatever the database said, the job ends failed, saying so
+            log.exception("job %s: the result could not be saved", job.job_id)
+            raise SaveError(f"The result could not be saved: the database refused it ({_reason(exc)}).") from exc
         log.info("job %s: completed as run %s", job.job_id, run.run_id)
 
     def _fail(self, job: ClaimedJob, worker_id: str, message: str) -> None:
-        with self.db.unit_of_work() as uow:
-            uow.jobs.mark_failed(job.job_id, worker_id, message)
-            uow.commit()
-        log.info("job %s: failed: %s", job.job_id, message)
+        """Mark the job failed, retrying on a fresh connection (the one in use may be what broke).
+
+        If the database stays away, the job is left to maintenance: its heartbeat stops, so it is
+        requeued, or failed once it has used its attempts; it is never finished twice."""
+        for attempt in range(FINISH_ATTEMPTS):
+            try:
+                with self.db.unit_of_work() as uow:
+                    uow.jobs.mark_failed(job.job_id, worker_id, message)
+                    uow.commit()
+            except SQLAlchemyError:
+                log.warning("job %s: could not record the failure (try %d)", job.job_id, attempt + 1, exc_info=True)
+                self.stop_event.wait(0.2 * (attempt + 1))
+                continue
+            log.info("job %s: failed: %s", job.job_id, message)
+            return
 
     def _interrupted(self, job: ClaimedJob, worker_id: str, state: _JobState) -> None:
         if state.overdue:

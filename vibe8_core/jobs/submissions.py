@@ -16,6 +16,7 @@ from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, JobSource, UploadSource
 from vibe8_core.sources import SourceError, normalize_github_url, validate_branch, validate_upload
 from vibe8_core.store import Database
+from vibe8_core.store.storable import is_storable_text
 
 AUTHOR_TYPES = ("human", "ai")
 SUGGESTED_MODELS = (
@@ -50,6 +51,8 @@ def clean_text(value: str | None, label: str) -> str | None:
     value = value.strip()
     if not value:
         return None
+    if not is_storable_text(value):
+        raise SubmissionError(f"The {label} is not valid UTF-8 text.")
     if len(value) > _MAX_TEXT or not _PRINTABLE.match(value):
         raise SubmissionError(f"The {label} must be at most {_MAX_TEXT} printable characters.")
     return value
@@ -88,6 +91,9 @@ def submit_github(
     db: Database, settings: Settings, user_id: uuid.UUID, url: str, branch: str, authorship: Authorship
 ) -> str:
     """Validate a repository URL and branch and enqueue them; returns the job id."""
+    for label, text in (("repository address", url), ("branch name", branch)):
+        if not is_storable_text(text):
+            raise SubmissionError(f"The {label} is not valid UTF-8 text.")
     try:
         repo_url = normalize_github_url(url, settings.sources)
         branch = validate_branch(branch)

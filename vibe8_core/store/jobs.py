@@ -213,8 +213,8 @@ class JobRepository:
         stale = (Job.status == "running", Job.updated_at < db_seconds_ago(heartbeat_timeout_s))
         failed = self._fail_where(
             (*stale, Job.attempts >= max_attempts),
-            f"The analysis stopped responding {max_attempts} time(s) (its worker died or hung), "
-            "so Vibe8 gave up on it.",
+            f"The analysis was started {max_attempts} time(s) and its worker died or hung every time "
+            "(VIBE8_JOB_MAX_ATTEMPTS), so Vibe8 gave up on it; the input may crash the analysis.",
         )
         requeued = self.session.execute(
             update(Job)

@@ -1,6 +1,6 @@
 """SQLAlchemy models: the tables of shared/seed/DATABASE.md, column by column.
 
-Portable types: `Uuid` is native `uuid` on PostgreSQL, `JSONType` is `jsonb` there, and
+Portable types: `Uuid` is native `uuid` on PostgreSQL, `JSONType` (StorableJSON) is `jsonb` there, and
 `UTCDateTime` is `timestamp with time zone`; on SQLite the same models work and datetimes come back
 timezone-aware (UTC). Columns beyond the seed are added by later migrations only (see migrations/).
 """
@@ -12,23 +12,23 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
     Integer,
-    String,
     TypeDecorator,
     Uuid,
     func,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import FunctionElement
 
-JSONType = JSON().with_variant(JSONB(), "postgresql")
+from vibe8_core.store.storable import StorableJSON, StorableString
+
+# Every text and JSON column binds through the storable boundary (NUL, lone surrogates, NaN never reach SQL).
+JSONType = StorableJSON
 
 JOB_STATUSES = ("pending", "running", "completed", "failed")
 
@@ -121,8 +121,8 @@ class User(Base):
     __tablename__ = "users"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
-    email: Mapped[str] = mapped_column(String, nullable=False, unique=True, index=True)
-    auth0_sub: Mapped[str | None] = mapped_column(String, nullable=True, unique=True, index=True)
+    email: Mapped[str] = mapped_column(StorableString, nullable=False, unique=True, index=True)
+    auth0_sub: Mapped[str | None] = mapped_column(StorableString, nullable=True, unique=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now(), default=utcnow)
     last_login: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -146,14 +146,14 @@ class AnalysisRun(Base):
     created_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, index=True, server_default=func.now(), default=utcnow
     )
-    upload_filename: Mapped[str | None] = mapped_column(String)
-    submission_type: Mapped[str] = mapped_column(String, nullable=False)
-    project_name: Mapped[str | None] = mapped_column(String)
-    author_type: Mapped[str | None] = mapped_column(String)
-    author_model: Mapped[str | None] = mapped_column(String)
-    git_repo_url: Mapped[str | None] = mapped_column(String)
-    git_branch: Mapped[str | None] = mapped_column(String)
-    git_commit_sha: Mapped[str | None] = mapped_column(String)
+    upload_filename: Mapped[str | None] = mapped_column(StorableString)
+    submission_type: Mapped[str] = mapped_column(StorableString, nullable=False)
+    project_name: Mapped[str | None] = mapped_column(StorableString)
+    author_type: Mapped[str | None] = mapped_column(StorableString)
+    author_model: Mapped[str | None] = mapped_column(StorableString)
+    git_repo_url: Mapped[str | None] = mapped_column(StorableString)
+    git_branch: Mapped[str | None] = mapped_column(StorableString)
+    git_commit_sha: Mapped[str | None] = mapped_column(StorableString)
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     file_tree: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True, deferred=True)
     errors: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
@@ -178,17 +178,17 @@ class Job(Base):
         Index("ix_jobs_status_updated", "status", "updated_at"),
     )
 
-    job_id: Mapped[str] = mapped_column(String, primary_key=True)
+    job_id: Mapped[str] = mapped_column(StorableString, primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    status: Mapped[str] = mapped_column(String, nullable=False, index=True)
-    source_kind: Mapped[str] = mapped_column(String, nullable=False)
+    status: Mapped[str] = mapped_column(StorableString, nullable=False, index=True)
+    source_kind: Mapped[str] = mapped_column(StorableString, nullable=False)
     source_metadata: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     result_run_id: Mapped[uuid.UUID | None] = mapped_column(
         Uuid, ForeignKey("analysis_runs.run_id", ondelete="SET NULL"), nullable=True
     )
-    error_message: Mapped[str | None] = mapped_column(String)
+    error_message: Mapped[str | None] = mapped_column(StorableString)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, server_default=func.now(), default=utcnow, onupdate=utcnow
@@ -196,7 +196,7 @@ class Job(Base):
     # Added by migration 0002 for the runner (not in the seed): who holds the job, how often it
     # was claimed, and what it is doing now.
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
-    claimed_by: Mapped[str | None] = mapped_column(String, nullable=True)
+    claimed_by: Mapped[str | None] = mapped_column(StorableString, nullable=True)
     progress: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 

@@ -3,16 +3,18 @@
 import streamlit as st
 
 from vibe8_core.dashboard import batch_view, loaders, resources, widgets
+from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.dashboard.session import current_user, fragment_user
 from vibe8_core.jobs.submissions import SUGGESTED_MODELS, Authorship, SubmissionError
-from vibe8_core.store import DatabaseFailedError
+from vibe8_core.store import DatabaseFailedError, RetryError
 
 user = current_user()
 settings = resources.settings()
 service = resources.service(settings)
 FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id): completed jobs this session has shown
+RETRY_PROBLEM_KEY = "vibe8_retry_problem"  # why the last Retry was refused, shown once
 SEEN_KEY = "vibe8_seen_jobs"  # completed jobs shown by the live board, forgotten by the next full run
 
 
@@ -25,11 +27,21 @@ def forget_jobs(job_ids: list[str]) -> None:
         st.session_state.setdefault(SEEN_KEY, []).extend(job_ids)
 
 
+def retry_job(job_id: str) -> None:
+    """Queue a failed job again (a button's callback, never the polling board); a refusal is a notice."""
+    try:
+        service.jobs.retry(user.id, job_id)
+    except (RetryError, DatabaseFailedError) as exc:
+        st.session_state[RETRY_PROBLEM_KEY] = str(exc)
+
+
 if seen := st.session_state.pop(SEEN_KEY, None):
     forget_jobs(seen)  # DATABASE.md job lifecycle step 5: deleted once the result was shown
 
 st.title("Analyze code")
 st.caption("Upload Python code or point Vibe8 at a GitHub repository. Ten collectors measure it in the background.")
+if problem := st.session_state.pop(RETRY_PROBLEM_KEY, None):
+    st.error(md(problem))
 if notice := st.session_state.pop("vibe8_notice", None):
     st.success(notice)
 else:
@@ -132,7 +144,7 @@ def job_board() -> None:
     queued = [job for job in jobs if job.status == "pending"]
     newly_finished = False
     for job in jobs:
-        title = f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"
+        title = md(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
         step = job_progress(job)
         if job.status == "completed" and job.result_run_id:
             if job.job_id not in finished:
@@ -142,17 +154,20 @@ def job_board() -> None:
         elif job.status == "failed":
             with st.container(border=True):
                 st.markdown(f"**{title}** — :red[failed]")
-                st.error(job.error_message or "The analysis failed.")
-                st.button("Dismiss", key=f"dismiss_{job.job_id}", on_click=forget_jobs, args=([job.job_id],))
+                st.error(md(job.error_message or "The analysis failed."))
+                retry, dismiss, _ = st.columns([1, 1, 4])
+                retry.button("Retry", key=f"retry_{job.job_id}", icon=":material/refresh:", on_click=retry_job,
+                             args=(job.job_id,))  # fmt: skip
+                dismiss.button("Dismiss", key=f"dismiss_{job.job_id}", on_click=forget_jobs, args=([job.job_id],))
         elif job.status == "running":
-            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
+            with st.status(f"{md(job.project_name or 'Analysis')}: {step.label}", state="running", expanded=True):
                 st.markdown(f"**{title}**")
                 st.progress(step.fraction, text=step.files or step.label)
     if queued:
         with st.container(border=True):
             st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
             for job in reversed(queued):  # oldest first: the order they will run in
-                st.caption(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
+                st.caption(md(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"))
     if newly_finished:
         st.rerun()  # the full run forgets the jobs just shown, outside this polling board
     if finished:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import explorer_columns, file_findings
 from vibe8_core.store import AccessError
@@ -76,7 +77,7 @@ cards[2].metric("SLOC", f"{entry['sloc']:,.0f}")
 cards[3].metric("Max complexity", f"{entry['max_cc']:.0f}" if entry["max_cc"] == entry["max_cc"] else "–")
 cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry["mi"] else "–")
 if entry.get("parse_error"):
-    st.error(f"This file does not parse: {entry['parse_error']}")
+    st.error(f"This file does not parse: {md(entry['parse_error'])}")
 found = file_findings(tree, path)
 if found.empty:
     st.success("No findings in this file.")

@@ -4,6 +4,7 @@ per collector with the chart worth looking at."""
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
 from vibe8_core.reports.badge import badge_svg
@@ -24,12 +25,12 @@ except AccessError:
 metrics = run.metrics
 scores = scores_of(metrics)
 overall = run_overall(metrics)
-model = f" · {run.author_model}" if run.author_model else ""
+model = f" · {md(run.author_model)}" if run.author_model else ""
 badge, about = st.columns([1, 6], vertical_alignment="center")
 badge.markdown(widgets.grade_tile(grade_for_score(overall), overall), unsafe_allow_html=True)
-about.markdown(f"### {run.project_name or 'Unnamed project'}")
+about.markdown(f"### {md(run.project_name or 'Unnamed project')}")
 about.markdown(
-    f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "
+    f"Source: {md(run.source_label)} · written by **{md(run.author_type or 'unknown')}{model}** · "
     f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
 )
 about.download_button(
@@ -79,7 +80,7 @@ with left:
         else:
             st.info("No requirements file or pyproject dependencies were found.")
         if deps.get("undeclared"):
-            st.caption("Imported but not declared: " + ", ".join(f"`{name}`" for name in deps["undeclared"]))
+            st.caption("Imported but not declared: " + ", ".join(md(name) for name in deps["undeclared"]))
 with right:
     with widgets.panel("Maintainability", "Maintainability index per file (0-100); under 20 is hard to maintain."):
         if files["mi"].isna().all():
@@ -111,4 +112,4 @@ st.caption(
 if run.errors:
     with widgets.panel("Problems during the analysis", "Parts of the analysis that could not be completed."):
         for error in run.errors:
-            st.markdown(f"- {error}")
+            st.markdown(f"- {md(error)}")

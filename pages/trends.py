@@ -3,6 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
 from vibe8_core.dashboard.run_files import run_diff
 from vibe8_core.dashboard.session import current_user
@@ -26,7 +27,7 @@ chosen = st.multiselect(
     format_func=labels.get, key="trends_scores",
 )  # fmt: skip
 if len(history) < 2:
-    st.info(f"{project} has one run so far; analyse it again later to see a trend.")
+    st.info(f"{md(project)} has one run so far; analyse it again later to see a trend.")
 elif chosen:
     st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
     st.caption("Each point is one run; higher is better for every score.")

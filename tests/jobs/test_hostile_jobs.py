@@ -56,7 +56,7 @@ def test_a_hostile_upload_fails_its_job_and_the_worker_carries_on(
     assert failed.status == "failed" and failed.result_run_id is None
     assert expected in failed.error_message
     assert "\n" not in failed.error_message and "Traceback" not in failed.error_message
-    assert "file_data" not in failed.source_metadata
+    assert "file_data" in failed.source_metadata  # kept for a retry
     assert job_row(db, good).status == "completed"
     assert engine.calls == [(["fine.py"], False)]  # the hostile upload never reached the analysis
     assert list(workspaces.iterdir()) == []  # every job's private folder is gone

@@ -55,7 +55,7 @@ def test_refused_upload_fails_the_job_and_the_worker_carries_on(db: Database, se
     failed = job_row(db, bad)
     assert failed.status == "failed" and failed.result_run_id is None
     assert ".." in failed.error_message and "\n" not in failed.error_message
-    assert "file_data" not in failed.source_metadata
+    assert "file_data" in failed.source_metadata  # kept for a retry
     assert job_row(db, good).status == "completed"
     assert fake_engine.calls == [(["ok.py"], False)]
 
@@ -113,10 +113,10 @@ def test_a_job_whose_worker_keeps_dying_fails_after_max_attempts(db: Database, s
             uow.commit()
     job = job_row(db, job_id)
     assert job.status == "failed" and "started 3 time(s)" in job.error_message
-    assert "file_data" not in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
+    assert "file_data" in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
 
 
-def test_maintenance_fails_an_overdue_job_and_drops_its_upload(db: Database, settings) -> None:
+def test_maintenance_fails_an_overdue_job_and_keeps_its_upload_for_a_retry(db: Database, settings) -> None:
     user_id = _user_id(db)
     job_id = submit_upload(db, settings, user_id, "ok.py", GOOD_PY, Authorship())
     with db.unit_of_work() as uow:
@@ -126,7 +126,7 @@ def test_maintenance_fails_an_overdue_job_and_drops_its_upload(db: Database, set
         uow.commit()
     job = job_row(db, job_id)
     assert job.status == "failed" and "time limit" in job.error_message
-    assert "file_data" not in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
+    assert "file_data" in job.source_metadata and job.source_metadata["upload_filename"] == "ok.py"
 
 
 def test_the_runner_recovers_a_dead_workers_job(db: Database, settings, fake_engine) -> None:

@@ -22,3 +22,18 @@ def test_another_users_jobs_and_progress_never_show(alice, bob, open_page, page_
     assert not at.exception and not at.status and not at.get("progress")
     shown = [text for kind in ("markdown", "caption", "error", "success", "info") for text in texts(at, kind)]
     assert not any("alices" in text or "secret failure" in text for text in shown)
+
+
+def test_a_failed_job_is_retried_from_the_analyze_page(alice, bob, open_page, page_env) -> None:
+    with page_env.unit_of_work() as uow:
+        job_id = uow.jobs.create_pending(alice.id, "upload", {"upload_filename": "a.py", "file_data": "eA=="})
+        uow.jobs.claim_next("worker")
+        uow.jobs.mark_failed(job_id, "worker", "The worker was killed.")
+        uow.commit()
+    at = open_page(alice, "pages/analyze.py")
+    at.button(key=f"retry_{job_id}").click().run()
+    assert not at.exception
+    with page_env.unit_of_work() as uow:
+        job = uow.jobs.get_for_owner(job_id, alice.id)
+    assert (job.status, job.attempts, job.error_message) == ("pending", 0, None)
+    assert any("waiting for a worker" in text for text in texts(at, "markdown"))

@@ -12,6 +12,7 @@ from sqlalchemy import null, update
 
 from tests.pages.conftest import make_run
 from vibe8_core.dashboard import frames
+from vibe8_core.dashboard.escape import md
 from vibe8_core.store import AccessError
 from vibe8_core.store.models import AnalysisRun
 from vibe8_core.store.runs import RunRepository
@@ -64,7 +65,7 @@ def test_every_page_renders_without_exception(history, alice, open_page, page):
 
 def test_sidebar_names_the_local_user_and_says_sign_in_is_off(alice, open_page):
     at = open_page(alice)  # the default page; AppTest drops the sidebar after switch_page
-    assert any("alice@example.com" in text for text in texts(at.sidebar, "caption"))
+    assert any(md("alice@example.com") in text for text in texts(at.sidebar, "caption"))
     assert any("Sign-in is off" in text for text in texts(at.sidebar, "caption"))
 
 
@@ -106,7 +107,7 @@ def test_uploading_creates_a_job_and_shows_its_progress(alice, open_page, seed):
     assert [(job.project_name, job.status, job.source_label) for job in jobs] == [("Calculator", "pending", "demo.zip")]
     assert any("Queued" in text for text in texts(at, "success"))
     assert any("Queued — waiting for a worker" in text for text in texts(at, "markdown"))
-    assert "Calculator · demo.zip" in texts(at, "caption")
+    assert md("Calculator · demo.zip") in texts(at, "caption")
 
 
 def test_a_running_job_shows_its_step_and_files_in_a_status_with_a_progress_bar(alice, open_page, page_env):
@@ -178,7 +179,7 @@ def test_finished_jobs_link_to_their_run_and_are_then_deleted(alice, open_page, 
     at = open_page(alice, "pages/analyze.py")
     assert not at.exception
     assert any("holds no Python files" in text for text in texts(at, "error"))
-    links = [link for link in at.get("page_link") if link.proto.label == "Open good · a.zip"]
+    links = [link for link in at.get("page_link") if link.proto.label == f"Open {md('good · a.zip')}"]
     assert links and str(run.run_id) in links[0].proto.query_string
     assert [job.job_id for job in seed.jobs(alice)] == [bad], "the seen, completed job is deleted"
     at.button(key=f"dismiss_{bad}").click().run()

@@ -15,6 +15,7 @@ from vibe8_core.cli.context import CliContext, CliError, Handler
 from vibe8_core.config import load_settings
 from vibe8_core.service import REFUSALS, user_message
 from vibe8_core.store import DatabaseFailedError
+from vibe8_core.terminal import safe_output
 
 EXIT_REFUSED = 2
 # What a command may refuse with: printed as one line, exit EXIT_REFUSED.
@@ -32,6 +33,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; everything it prints passes `vibe8_core.terminal` (names can hold escapes)."""
+    with safe_output():
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     validate = getattr(args, "validate", None)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from vibe8_core.dashboard.escape import label, labels
 from vibe8_core.dashboard.trees import CC_RANKS, SEVERITY_ORDER, treemap_nodes
 
 GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
@@ -90,7 +91,7 @@ def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
             y=counts.index,
             orientation="h",
             marker_color="#4f46e5",
-            hovertext=[str(messages.get(code, ""))[:90] for code in counts.index],
+            hovertext=[label(str(messages.get(code, ""))[:90]) for code in counts.index],
         )
     )
     fig.update_layout(xaxis_title="findings", yaxis_title="ruff rule")
@@ -111,7 +112,7 @@ def hotspots(files: pd.DataFrame) -> go.Figure:
             go.Scattergl(
                 x=data["commits"].to_numpy()[mask],
                 y=data["max_cc"].to_numpy()[mask],
-                text=data["path"].to_numpy()[mask],
+                text=labels(data["path"].to_numpy()[mask]),
                 mode="markers",
                 name=name,
                 marker={"size": sizes[mask], "color": colour, "opacity": 0.7},
@@ -126,9 +127,9 @@ def treemap(files: pd.DataFrame, max_depth: int = 4) -> go.Figure:
     nodes = treemap_nodes(files)
     fig = go.Figure(
         go.Treemap(
-            ids=nodes["id"],
-            parents=nodes["parent"],
-            labels=nodes["label"],
+            ids=labels(nodes["id"]),
+            parents=labels(nodes["parent"]),
+            labels=labels(nodes["label"]),
             values=nodes["sloc"],
             branchvalues="total",
             marker={
@@ -164,8 +165,8 @@ def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score
         fig.add_trace(
             go.Box(
                 y=rows[column].to_numpy(),
-                name=str(name),
-                text=rows["project"].to_numpy(),
+                name=label(name),
+                text=labels(rows["project"]),
                 boxpoints=points,
                 jitter=0.35,
                 pointpos=-1.6,
@@ -182,15 +183,15 @@ def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score
 def radar(means: pd.DataFrame) -> go.Figure:
     """`means`: index = group, columns = score labels (0-100)."""
     fig = go.Figure()
-    labels = list(means.columns)
+    axes = list(means.columns)
     colours = group_colours([str(group) for group in means.index])
     for group, row in means.iterrows():
         values = [float(v) if pd.notna(v) else 0.0 for v in row.to_list()]
         fig.add_trace(
             go.Scatterpolar(
                 r=[*values, values[0]],
-                theta=[*labels, labels[0]],
-                name=str(group),
+                theta=[*axes, axes[0]],
+                name=label(group),
                 fill="toself",
                 opacity=0.55,
                 line_color=colours[str(group)],
@@ -205,7 +206,7 @@ def group_counts(frame: pd.DataFrame, group: str) -> go.Figure:
     colours = group_colours([str(name) for name in counts.index])
     fig = go.Figure(
         go.Bar(
-            x=[str(name) for name in counts.index],
+            x=labels(counts.index),
             y=counts.to_numpy(),
             text=counts.to_numpy(),
             marker_color=[colours[str(name)] for name in counts.index],
@@ -219,9 +220,9 @@ def score_trend(runs: pd.DataFrame, columns: dict[str, str]) -> go.Figure:
     """`columns`: frame column → label; one line per score over time (runs without it left out)."""
     data = runs.sort_values("created_at")
     fig = go.Figure()
-    for column, label in columns.items():
+    for column, title in columns.items():
         points = data.dropna(subset=[column])
-        fig.add_trace(go.Scatter(x=points["created_at"], y=points[column].to_numpy(), mode="lines+markers", name=label))
+        fig.add_trace(go.Scatter(x=points["created_at"], y=points[column].to_numpy(), mode="lines+markers", name=title))
     fig.update_layout(
         yaxis={"range": [0, 105], "title": "score (higher is better)"}, xaxis_title="", legend_title_text="score"
     )

@@ -21,6 +21,7 @@ from vibe8_core import signin
 from vibe8_core.auth import AuthError
 from vibe8_core.config import Settings
 from vibe8_core.dashboard import auth0_flows
+from vibe8_core.dashboard.escape import md
 from vibe8_core.identity import local_user
 from vibe8_core.store import Database, UserRecord
 
@@ -181,7 +182,7 @@ def require_user(db: Database, settings: Settings) -> UserRecord:
 def sidebar_identity(db: Database, user: UserRecord, settings: Settings) -> None:
     """Who is signed in, and how to leave."""
     with st.sidebar:
-        st.caption(f"Signed in as **{user.email}**")
+        st.caption(f"Signed in as **{md(user.email)}**")
         if not settings.auth.enabled:
             st.caption("Sign-in is off (local mode): everyone here is this one local user.")
         elif st.button("Sign out", key="vibe8_sign_out", icon=":material/logout:"):

@@ -1,4 +1,4 @@
-"""A user's jobs: list them, read one, forget the ones they have seen finish."""
+"""A user's jobs: list them, read one, retry a failed one, forget the ones they have seen finish."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ class JobUseCases(UseCases):
         """One of the user's jobs (AccessError when missing or someone else's)."""
         with self.db.unit_of_work() as uow:
             return uow.jobs.get_for_owner(job_id, user_id)
+
+    def retry(self, user_id: uuid.UUID, job_id: str) -> JobRecord:
+        """Queue the user's failed job again, its attempts reset (RetryError says why not)."""
+        with self.db.unit_of_work() as uow:
+            job = uow.jobs.retry_for_owner(job_id, user_id)
+            uow.commit()
+        return job
 
     def forget(self, user_id: uuid.UUID, job_ids: Iterable[str]) -> int:
         """Delete jobs their owner has seen finish (DATABASE.md lifecycle step 5: deleted after the result

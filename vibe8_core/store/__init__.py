@@ -10,6 +10,7 @@ from vibe8_core.store.errors import (
     DatabaseUnavailableError,
     ForbiddenError,
     NotFoundError,
+    RetryError,
     StoreError,
 )
 from vibe8_core.store.records import (
@@ -34,6 +35,7 @@ __all__ = [
     "JobRecord",
     "NewRun",
     "NotFoundError",
+    "RetryError",
     "RunFilter",
     "RunHeader",
     "RunRecord",

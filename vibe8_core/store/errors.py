@@ -41,3 +41,7 @@ class NotFoundError(AccessError):
 
 class ForbiddenError(AccessError):
     """The record exists but belongs to another user."""
+
+
+class RetryError(StoreError):
+    """The job cannot be retried (it has not failed, or its upload is gone); the message says why."""

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from vibe8_core.store.errors import ForbiddenError, NotFoundError
+from vibe8_core.store.errors import ForbiddenError, NotFoundError, RetryError
 from vibe8_core.store.models import JOB_STATUSES, Job, db_now, db_seconds_ago, without_file_data
 from vibe8_core.store.records import ClaimedJob, JobRecord
 from vibe8_core.store.results import rows_affected
@@ -186,17 +186,30 @@ class JobRepository:
         stmt = update(Job).where(*_held_by(job_id, worker_id)).values(**values)
         return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
 
-    def _finish(self, job_id: str, worker_id: str, values: dict[str, Any]) -> bool:
-        held = self.session.execute(select(Job.source_metadata).where(*_held_by(job_id, worker_id))).first()
-        if held is None:
-            return False
-        kept = {key: value for key, value in (held.source_metadata or {}).items() if key != "file_data"}
+    def _finish(self, job_id: str, worker_id: str, values: dict[str, Any], *, keep_upload: bool = False) -> bool:
+        """End a held job; the uploaded bytes go unless `keep_upload` (a failed job keeps them for a retry)."""
+        if not keep_upload:
+            values = {**values, "source_metadata": without_file_data(Job.source_metadata)}
+        stmt = update(Job).where(*_held_by(job_id, worker_id)).values(claimed_by=None, updated_at=db_now(), **values)
+        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
+
+    def retry_for_owner(self, job_id: str, user_id: uuid.UUID) -> JobRecord:
+        """Put the owner's failed job back in the queue as new (its attempts start again)."""
+        job = self.get_for_owner(job_id, user_id)
+        if job.status != "failed":
+            raise RetryError(f"Only a failed analysis can be retried; this one is {job.status}.")
+        metadata = self.session.scalar(select(Job.source_metadata).where(Job.job_id == job_id)) or {}
+        if job.source_kind == "upload" and "file_data" not in metadata:
+            raise RetryError("The uploaded file of this analysis is no longer kept; upload it again.")
         stmt = (
             update(Job)
-            .where(*_held_by(job_id, worker_id))
-            .values(source_metadata=kept, claimed_by=None, updated_at=db_now(), **values)
-        )
-        return rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))) > 0
+            .where(Job.job_id == job_id, Job.status == "failed")
+            .values(status="pending", attempts=0, error_message=None, claimed_by=None, started_at=None,
+                    result_run_id=None, updated_at=db_now(), progress={"step": "queued"})
+        )  # fmt: skip
+        if not rows_affected(self.session.execute(stmt.execution_options(synchronize_session=False))):
+            raise RetryError("This analysis changed while it was being retried; look at it again.")
+        return self.get_for_owner(job_id, user_id)
 
     def mark_completed(self, job_id: str, worker_id: str, run_id: uuid.UUID) -> bool:
         """Completed with its run, in the caller's transaction; False for a stale worker."""
@@ -205,7 +218,7 @@ class JobRepository:
 
     def mark_failed(self, job_id: str, worker_id: str, message: str) -> bool:
         values = {"status": "failed", "error_message": message[:2000], "progress": {"step": "failed"}}
-        return self._finish(job_id, worker_id, values)
+        return self._finish(job_id, worker_id, values, keep_upload=True)
 
     def requeue_stale(self, heartbeat_timeout_s: float, max_attempts: int) -> tuple[int, int]:
         """Running jobs with no heartbeat within the timeout: back to pending, or failed after
@@ -247,7 +260,7 @@ class JobRepository:
         )
 
     def _fail_where(self, conditions: tuple[ColumnElement[bool], ...], message: str) -> int:
-        """Maintenance's failure: whoever held the job, its uploaded bytes go too. Returns the count."""
+        """Maintenance's failure, whoever held the job (its upload stays for a retry). Returns the count."""
         stmt = (
             update(Job)
             .where(*conditions)
@@ -256,7 +269,6 @@ class JobRepository:
                 claimed_by=None,
                 updated_at=db_now(),
                 progress={"step": "failed"},
-                source_metadata=without_file_data(Job.source_metadata),
                 error_message=message,
             )
         )

@@ -217,14 +217,14 @@ class SignIn(Base):
     __tablename__ = "sign_ins"
     __table_args__ = (CheckConstraint("mode IN ('popup', 'oidc')", name="ck_sign_ins_mode"),)
 
-    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(StorableString(64), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
-    mode: Mapped[str] = mapped_column(String, nullable=False)
+    mode: Mapped[str] = mapped_column(StorableString, nullable=False)
     authenticated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    end_reason: Mapped[str | None] = mapped_column(String, nullable=True)
+    end_reason: Mapped[str | None] = mapped_column(StorableString, nullable=True)

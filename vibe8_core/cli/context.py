@@ -59,3 +59,11 @@ def add_user_command(sub: Subparsers, name: str, help: str, handler: Handler) ->
     parser.add_argument("--json", action="store_true")
     parser.set_defaults(handler=handler)
     return parser
+
+
+def add_record_command(sub: Subparsers, name: str, help: str, id_arg: str, handler: Handler) -> None:
+    """A command acting on one of a user's records: `name ID --user EMAIL`, handled by `handler`."""
+    parser = sub.add_parser(name, help=help)
+    parser.add_argument(id_arg)
+    parser.add_argument("--user", required=True, metavar="EMAIL")
+    parser.set_defaults(handler=handler)

@@ -6,17 +6,14 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext
+from vibe8_core.cli.context import CliContext, add_record_command
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
 
 
 def register(sub: Subparsers) -> None:
-    retry = sub.add_parser("retry", help="queue one of a user's failed jobs again")
-    retry.add_argument("job_id")
-    retry.add_argument("--user", required=True, metavar="EMAIL")
-    retry.set_defaults(handler=cmd_retry)
+    add_record_command(sub, "retry", "queue one of a user's failed jobs again", "job_id", cmd_retry)
 
 
 def cmd_retry(args: argparse.Namespace, ctx: CliContext) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from vibe8_core.cli.context import CliContext, add_user_command, dump
+from vibe8_core.cli.context import CliContext, add_record_command, add_user_command, dump
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -14,10 +14,7 @@ if TYPE_CHECKING:
 def register(sub: Subparsers) -> None:
     add_user_command(sub, "runs", "list a user's runs", cmd_runs)
     add_user_command(sub, "show", "show one of a user's runs", cmd_show).add_argument("run_id")
-    delete = sub.add_parser("delete", help="delete one of a user's runs")
-    delete.add_argument("run_id")
-    delete.add_argument("--user", required=True, metavar="EMAIL")
-    delete.set_defaults(handler=cmd_delete)
+    add_record_command(sub, "delete", "delete one of a user's runs", "run_id", cmd_delete)
 
 
 def cmd_runs(args: argparse.Namespace, ctx: CliContext) -> int:

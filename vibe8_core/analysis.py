@@ -21,7 +21,7 @@ from typing import Any
 from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import Collector, CollectorResult, FileRecord, ProjectContext
 from vibe8_core.collectors.cache import ResultCache
-from vibe8_core.collectors.files import decode_source, discover_python_files
+from vibe8_core.collectors.files import decode_source, discover_python_files, within_size
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding, line_text
@@ -81,8 +81,9 @@ def analyze_folder(
     started = time.perf_counter()
     cache = ResultCache(settings)
     keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
-    with WorkerPool(settings.workers) as pool:
-        early = _start_early_steps(pool, root, paths, cache, [(path, keys.get(path)) for path in paths])
+    with WorkerPool(settings.workers, settings.process_max_mb) as pool:
+        small = within_size(root, paths, settings.max_file_mb * 2**20)  # the same bound for cross-file tools
+        early = _start_early_steps(pool, root, small, cache, [(path, keys.get(path)) for path in paths])
         records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
         log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
         tree_keys: list[tuple[str, str | None]] = (
@@ -95,7 +96,7 @@ def analyze_folder(
         errors.extend(results[collector.name].errors)
     measured = {collector.name: results[collector.name].metrics for collector in collectors}
     tree_started = time.perf_counter()
-    scored = score_run(measured, build_file_tree(root, records, list(results.values())))
+    scored = score_run(measured, build_file_tree(root, records, list(results.values()), settings.max_findings_per_file))
     log.debug(
         "file tree in %.2f s; analysis in %.2f s", time.perf_counter() - tree_started, time.perf_counter() - started
     )
@@ -269,8 +270,25 @@ def _with_texts(root: Path, path: str, findings: list[Finding]) -> list[Finding]
     return [f if f.text else dataclasses.replace(f, text=line_text(lines, f.line)) for f in findings]
 
 
-def build_file_tree(root: Path, records: list[FileRecord], results: list[CollectorResult]) -> dict[str, Any]:
-    """The file_tree object of docs/METRICS.md: one entry per analysed file (scoring adds severity, grade)."""
+def capped(findings: list[Finding], cap: int) -> tuple[list[Finding], int]:
+    """The first `cap` findings of each collector (by line), and how many were left out."""
+    kept: list[Finding] = []
+    seen: dict[str, int] = {}
+    for finding in findings:
+        seen[finding.collector] = seen.get(finding.collector, 0) + 1
+        if seen[finding.collector] <= cap:
+            kept.append(finding)
+    return kept, len(findings) - len(kept)
+
+
+def build_file_tree(
+    root: Path, records: list[FileRecord], results: list[CollectorResult], max_findings: int = 200
+) -> dict[str, Any]:
+    """The file_tree object of docs/METRICS.md: one entry per analysed file (scoring adds severity, grade).
+
+    At most `max_findings` findings per file and collector are stored; the counts (lint_count, …) stay
+    exact and `findings_not_stored` says how many were left out, so one generated file cannot make
+    the stored result (and every page that reads it) huge."""
     entries = []
     for record in records:
         entry = _empty_entry(record)
@@ -279,6 +297,9 @@ def build_file_tree(root: Path, records: list[FileRecord], results: list[Collect
             entry.update(result.files.get(record.path, {}))
             findings += result.findings.get(record.path, ())
         findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
+        findings, left_out = capped(findings, max_findings)
+        if left_out:
+            entry["findings_not_stored"] = left_out
         entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, findings)]
         entries.append(entry)
     return {"version": FILE_TREE_VERSION, "files": entries}

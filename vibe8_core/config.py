@@ -94,6 +94,10 @@ class EngineSettings:
     file_timeout_s: float = 60.0  # one file's per-file metrics; past it the file keeps what it has
     max_file_mb: int = 10  # larger Python files are counted and named in errors, not analysed
     churn_max_commits: int = 5000  # newest commits read by the churn collector
+    # MiB each analysis process may allocate (RLIMIT_AS above what it holds at start; 0: no limit).
+    # 768 lets two workers with two analysis processes each fit in 4 GB beside their own processes.
+    process_max_mb: int = 768
+    max_findings_per_file: int = 200  # stored per file and collector; counts stay exact
 
 
 @dataclass(frozen=True)
@@ -212,6 +216,8 @@ def _read(env: Mapping[str, str]) -> Settings:
             file_timeout_s=_float(env, "VIBE8_FILE_TIMEOUT", eng_default.file_timeout_s, 0.1),
             max_file_mb=_int(env, "VIBE8_MAX_FILE_MB", eng_default.max_file_mb, 1),
             churn_max_commits=_int(env, "VIBE8_CHURN_MAX_COMMITS", eng_default.churn_max_commits, 1),
+            process_max_mb=_int(env, "VIBE8_PROCESS_MAX_MB", eng_default.process_max_mb, 0),
+            max_findings_per_file=_int(env, "VIBE8_MAX_FINDINGS_PER_FILE", eng_default.max_findings_per_file, 1),
         ),
         sources=SourceSettings(
             upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,

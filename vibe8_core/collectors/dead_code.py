@@ -30,11 +30,12 @@ from vibe8_core.collectors.base import (
     ProjectContext,
     ScoreDecl,
 )
-from vibe8_core.collectors.files import decode_source
+from vibe8_core.collectors.files import decode_source, within_size
 from vibe8_core.findings import DeadCodeDetails, Finding
 
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
+MAX_ITEMS_PER_FILE = 1000  # sent back per file (the stored cap is smaller); the counts stay exact
 
 
 def _scan_whitelists(vulture: Vulture) -> None:
@@ -48,8 +49,17 @@ def _scan_whitelists(vulture: Vulture) -> None:
             vulture.scan(data.decode("utf-8"), filename=Path("whitelists") / f"{import_name}_whitelist.py")
 
 
+def _item(path: str, item: Any) -> dict[str, Any]:
+    return {
+        "path": path, "name": item.name, "kind": item.typ, "line": item.first_lineno, "end_line": item.last_lineno,
+        "confidence": item.confidence, "message": item.message, "size": item.size,
+    }  # fmt: skip
+
+
 def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
-    """Run in a worker: vulture's unused items (as dicts) and the files it could not scan."""
+    """Run in a worker: vulture's unused items (as dicts, at most MAX_ITEMS_PER_FILE per file), their
+    exact counts per file and kind, and the files it could not scan. The caller passes only files
+    within the size limit; the worker's memory limit turns a file vulture cannot hold into an error."""
     vulture = Vulture()
     errors: list[str] = []
     sink = io.StringIO()
@@ -62,22 +72,19 @@ def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
                 vulture.scan(text, filename=PurePosixPath("/", path))
             except RecursionError:
                 errors.append(f"dead_code: {path}: too deeply nested for vulture (RecursionError); skipped.")
+            except MemoryError:
+                errors.append(f"dead_code: {path}: too large for vulture within the memory limit; skipped.")
         _scan_whitelists(vulture)
         items = vulture.get_unused_code(min_confidence=MIN_CONFIDENCE)
-    unused = [
-        {
-            "path": PurePosixPath(item.filename).as_posix().lstrip("/"),
-            "name": item.name,
-            "kind": item.typ,
-            "line": item.first_lineno,
-            "end_line": item.last_lineno,
-            "confidence": item.confidence,
-            "message": item.message,
-            "size": item.size,
-        }
-        for item in items
-    ]
-    return {"unused": unused, "errors": errors}
+    unused: list[dict[str, Any]] = []
+    counts: dict[str, dict[str, int]] = {}
+    for item in items:
+        path = PurePosixPath(item.filename).as_posix().lstrip("/")
+        kinds = counts.setdefault(path, {})
+        kinds[item.typ] = kinds.get(item.typ, 0) + 1
+        if sum(kinds.values()) <= MAX_ITEMS_PER_FILE:
+            unused.append(_item(path, item))
+    return {"unused": unused, "counts": counts, "errors": errors}
 
 
 class DeadCodeCollector(Collector):
@@ -104,14 +111,13 @@ class DeadCodeCollector(Collector):
         paths = [record.path for record in project.files]
         found = self._started_scan(project)
         if found is None:
-            found = project.run_isolated(find_dead_code, str(project.root), paths)
+            scanned = within_size(project.root, paths, project.settings.max_file_mb * 2**20)
+            found = project.run_isolated(find_dead_code, str(project.root), scanned)
         result = CollectorResult(metrics={}, errors=list(found["errors"]))
         known = set(paths)
-        by_kind: dict[str, int] = {}
         for item in found["unused"]:
             if item["path"] not in known:
                 continue
-            by_kind[item["kind"]] = by_kind.get(item["kind"], 0) + 1
             details = DeadCodeDetails(item["name"], item["kind"], item["confidence"], item["end_line"], item["size"])
             result.add_finding(
                 item["path"],
@@ -126,8 +132,12 @@ class DeadCodeCollector(Collector):
                     details,
                 ),
             )
+        by_kind: dict[str, int] = {}
         for path in paths:
-            result.files[path] = {"dead_code_count": len(result.findings.get(path, ()))}
+            kinds = found["counts"].get(path, {})
+            for kind, count in kinds.items():
+                by_kind[kind] = by_kind.get(kind, 0) + count
+            result.files[path] = {"dead_code_count": sum(kinds.values())}
         result.metrics = {"unused_symbols": sum(by_kind.values()), "by_kind": by_kind}
         return result
 

@@ -68,6 +68,18 @@ def decode_source(data: bytes) -> tuple[str, str | None]:
     return text.removeprefix("\ufeff"), None
 
 
+def within_size(root: Path, paths: list[str], max_bytes: int) -> list[str]:
+    """The paths no larger than `max_bytes` (larger files are named in errors and not analysed)."""
+    kept = []
+    for path in paths:
+        try:
+            if (root / path).stat().st_size <= max_bytes:
+                kept.append(path)
+        except OSError:
+            continue
+    return kept
+
+
 def parse_source(text: str, path: str) -> tuple[ast.Module | None, str | None]:
     """The AST of `text`, or None and a one-line reason (syntax error, NUL bytes, too deep)."""
     try:
@@ -79,8 +91,10 @@ def parse_source(text: str, path: str) -> tuple[ast.Module | None, str | None]:
         return None, f"does not parse: syntax error{where} ({exc.msg})"
     except ValueError as exc:  # NUL bytes
         return None, f"does not parse ({exc})"
-    except (RecursionError, MemoryError) as exc:
+    except RecursionError as exc:
         return None, f"too deeply nested to parse: {type(exc).__name__}"
+    except MemoryError:
+        return None, "too large to parse within the memory limit (VIBE8_PROCESS_MAX_MB)"
 
 
 def read_source(root: Path, path: str) -> ParsedSource:

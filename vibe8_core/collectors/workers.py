@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import threading
 import time
@@ -22,6 +23,7 @@ from typing import Any
 
 from vibe8_core.collectors.base import FileRecord
 from vibe8_core.collectors.files import read_source
+from vibe8_core.collectors.limits import enter_worker
 from vibe8_core.collectors.registry import per_file_collectors
 
 MAX_CRASHES_IN_A_ROW = 3
@@ -73,7 +75,12 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
             record.errors.append(
                 f"{path}: per-file metrics ran past the {timeout_s:g} s limit; not measured: {', '.join(skipped)}."
             )
-        except (OSError, RecursionError, MemoryError) as exc:
+        except MemoryError:
+            record.errors.append(
+                f"{path}: skipped: analysing it needs more memory than an analysis process may use "
+                "(VIBE8_PROCESS_MAX_MB)."
+            )
+        except (OSError, RecursionError) as exc:
             record.errors.append(f"{path}: could not be analysed ({_describe(exc)}).")
     return record.to_dict()
 
@@ -81,8 +88,9 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
 class WorkerPool:
     """A ProcessPoolExecutor (forkserver: safe beside threads) that is rebuilt whenever it breaks."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, max_mb: int = 0) -> None:
         self.workers = max(1, workers)
+        self.max_mb = max_mb  # each process's memory limit (collectors/limits.py); 0: none
         self._lock = threading.Lock()
         self._executor: ProcessPoolExecutor | None = None
 
@@ -91,7 +99,9 @@ class WorkerPool:
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+                self._executor = ProcessPoolExecutor(
+                    self.workers, mp_context=context, initializer=enter_worker, initargs=(os.getpid(), self.max_mb)
+                )
             return self._executor
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:

@@ -163,8 +163,8 @@ class AnalysisRun(Base):
     # Added by migration 0004 (not in the seed): the study a batch manifest put the run in, and the
     # SHA-256 of an upload's bytes, so that a manifest submitted twice reuses its runs, and the versions
     # of the tools that measured it (for research exports). NULL on older rows.
-    study: Mapped[str | None] = mapped_column(String, nullable=True)
-    source_digest: Mapped[str | None] = mapped_column(String, nullable=True)
+    study: Mapped[str | None] = mapped_column(StorableString, nullable=True)
+    source_digest: Mapped[str | None] = mapped_column(StorableString, nullable=True)
     tool_versions: Mapped[dict[str, str] | None] = mapped_column(JSONType, nullable=True)
 
     user: Mapped[User] = relationship(back_populates="analysis_runs")

@@ -79,6 +79,11 @@ cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry[
 if entry.get("parse_error"):
     st.error(f"This file does not parse: {md(entry['parse_error'])}")
 found = file_findings(tree, path)
+if entry["findings_not_stored"] > 0:  # NaN (none left out) compares False
+    st.caption(
+        f"{entry['findings_not_stored']:,.0f} more findings of this file were not stored (each collector keeps its "
+        "first ones by line); the counts above are exact."
+    )
 if found.empty:
     st.success("No findings in this file.")
 else:

@@ -86,3 +86,13 @@ def test_hostile_names_render_inert_on_every_page(seed, alice, open_page, page_e
         assert "<a " not in spec and "<img" not in spec
     if page == "pages/analyze.py":
         assert any("evil" in text for text in texts), "the hostile job is shown (escaped)"
+
+
+def test_the_explorer_says_how_many_findings_were_not_stored(seed, alice, open_page) -> None:
+    run = make_run(seed=3)
+    entry = run.file_tree["files"][0]
+    entry["findings_not_stored"] = 1234
+    stored = seed.run(alice, run)
+    at = open_page(alice, "pages/explorer.py", run=str(stored.run_id), file=entry["path"])
+    assert not at.exception
+    assert any("1,234 more findings of this file were not stored" in text for text in texts_of(at))

@@ -50,7 +50,8 @@ def _git(root: Path, args: list[str], timeout: float) -> subprocess.CompletedPro
         cwd=root,
         env=git_env(root),
         capture_output=True,
-        text=True,
+        encoding="utf-8",
+        errors="surrogateescape",  # paths that are not UTF-8 come back as the discovered paths do
         timeout=timeout,
         check=False,
     )

@@ -25,7 +25,7 @@ def _file_fields(kind: str) -> tuple[str, ...]:
 def file_number_columns() -> tuple[str, ...]:
     """Every numeric per-file field the registry's collectors declare, then scoring's severity and the
     file's issues (findings above "info": docstring and duplicate notes are not issues)."""
-    return (*_file_fields("number"), "severity", "issues")
+    return (*_file_fields("number"), "severity", "issues", "findings_not_stored")
 
 
 def file_text_columns() -> tuple[str, ...]:

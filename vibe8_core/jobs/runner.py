@@ -25,6 +25,7 @@ from vibe8_core.collectors.cache import tool_versions
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, source_from_json
 from vibe8_core.sources import SourceError, prepared_source
+from vibe8_core.sources.workspace import remove_abandoned_workspaces
 from vibe8_core.store import ClaimedJob, Database, NewRun
 
 log = logging.getLogger(__name__)
@@ -109,6 +110,7 @@ class JobRunner:
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
+        remove_abandoned_workspaces(self.settings.sources)
         for index in range(self.threads):
             worker = threading.Thread(
                 target=self._loop, args=(worker_identity(),), name=f"vibe8-worker-{index}", daemon=True
@@ -130,6 +132,7 @@ class JobRunner:
 
     def drain(self) -> int:
         """Run jobs in this thread until none is pending; returns how many were processed."""
+        remove_abandoned_workspaces(self.settings.sources)
         worker_id = worker_identity()
         done = failures = 0
         while not self.stop_event.is_set():

@@ -2,7 +2,9 @@
 
 Every job gets its own `tempfile.mkdtemp` folder (mode 0700, readable by this user only); the code
 goes in `src/`, git's HOME in `home/`. The folder is removed when the `with` block ends, whether
-the analysis succeeded, failed or the extraction itself was refused.
+the analysis succeeded, failed or the extraction itself was refused. Its name carries the worker's
+process id, so that a starting worker removes the folders of workers that were killed mid-job
+(`remove_abandoned_workspaces`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors.limits import pid_alive
 from vibe8_core.config import SourceSettings
 from vibe8_core.sources.clone import clone_repository
 from vibe8_core.sources.errors import SourceError, shown
@@ -26,6 +29,7 @@ from vibe8_core.sources.github import normalize_github_url, validate_branch
 from vibe8_core.sources.uploads import unpack_upload
 
 log = logging.getLogger(__name__)
+WORKSPACE_PREFIX = "vibe8-job-"  # then the worker's pid, "-", and mkdtemp's random part
 
 
 @dataclass(frozen=True)
@@ -35,13 +39,30 @@ class PreparedSource:
     is_git_checkout: bool  # True only for clones (churn runs only then)
 
 
+def remove_abandoned_workspaces(settings: SourceSettings) -> int:
+    """Remove this user's job folders whose worker process is gone (killed mid-job); returns how many."""
+    parent = settings.workspace_dir or Path(tempfile.gettempdir())
+    removed = 0
+    with contextlib.suppress(OSError):
+        for folder in parent.glob(f"{WORKSPACE_PREFIX}*"):
+            pid = folder.name[len(WORKSPACE_PREFIX) :].split("-", 1)[0]
+            with contextlib.suppress(OSError):
+                if not pid.isdigit() or folder.lstat().st_uid != os.getuid() or pid_alive(int(pid)):
+                    continue
+                remove_tree(folder)
+                removed += 1
+    if removed:
+        log.info("removed %d job folder(s) left by workers that died", removed)
+    return removed
+
+
 @contextmanager
 def private_workspace(settings: SourceSettings) -> Iterator[Path]:
     """A new folder only this user can enter, removed with everything in it on exit."""
     parent = settings.workspace_dir
     if parent is not None:
         parent.mkdir(parents=True, exist_ok=True)
-    workspace = Path(tempfile.mkdtemp(prefix="vibe8-job-", dir=parent))
+    workspace = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-", dir=parent))
     try:
         yield workspace
     finally:

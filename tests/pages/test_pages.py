@@ -242,8 +242,8 @@ def test_run_dashboard_shows_grade_ten_scores_deltas_panels_and_errors(history, 
     for title in ("Complexity", "Security", "Duplication", "Dependencies", "Maintainability", "Linting",
                   "Dead code", "Churn × complexity", "Problems during the analysis"):  # fmt: skip
         assert title in subheaders
-    assert any("package index could not be reached" in text for text in texts(at, "markdown"))
-    assert any("shop.zip" in text for text in texts(at, "markdown"))
+    assert any(md("package index could not be reached") in text for text in texts(at, "markdown"))
+    assert any(md("shop.zip") in text for text in texts(at, "markdown"))
 
 
 @pytest.mark.parametrize("page", ("pages/run.py", "pages/explorer.py"))
@@ -260,7 +260,7 @@ def test_pages_showing_one_run_never_read_every_runs_scores(history, alice, open
 
 def test_github_run_shows_repo_branch_and_sha(history, alice, open_page):
     at = open_page(alice, "pages/run.py", run=str(history[5].run_id))
-    assert any("https://github.com/acme/shop@main (0123456789)" in text for text in texts(at, "markdown"))
+    assert any(md("https://github.com/acme/shop@main (0123456789)") in text for text in texts(at, "markdown"))
     assert len(at.get("plotly_chart")) >= 4
 
 
@@ -296,7 +296,7 @@ def test_explorer_says_does_not_parse_only_for_the_file_that_does_not(alice, ope
     at.selectbox(key="explorer_file").set_value(fine).run()
     assert not at.exception and not any("does not parse" in text for text in texts(at, "error"))
     at.selectbox(key="explorer_file").set_value(broken).run()
-    assert texts(at, "error") == ["This file does not parse: invalid syntax (line 3)"]
+    assert texts(at, "error") == [f"This file does not parse: {md('invalid syntax (line 3)')}"]
 
 
 def run_tree_path_with_duplicate(run) -> str:

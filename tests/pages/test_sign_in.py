@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.pages.conftest import APP
 from vibe8_core.auth import AuthError
 from vibe8_core.dashboard import auth0_flows
+from vibe8_core.dashboard.escape import md
 
 TOKEN = "header.payload.signature"
 
@@ -74,7 +75,7 @@ def test_bad_setting_gives_one_clear_message(page_env, monkeypatch):
 def test_local_mode_signs_in_the_local_user(page_env):
     at = fresh_app()
     assert not at.exception
-    assert any("local@localhost" in text for text in texts(at.sidebar, "caption"))
+    assert any(md("local@localhost") in text for text in texts(at.sidebar, "caption"))
 
 
 @pytest.fixture
@@ -104,7 +105,7 @@ def test_auth0_token_is_verified_and_the_user_signed_in(auth0):
     assert auth0["verified"] == [(TOKEN, "tenant.example.auth0.com", "client-123")]
     assert at.session_state["vibe8_user"].email == "carol@example.com"
     assert texts(at, "title") == ["Analyze code"]
-    assert any("carol@example.com" in text for text in texts(at.sidebar, "caption"))
+    assert any(md("carol@example.com") in text for text in texts(at.sidebar, "caption"))
 
 
 def test_the_same_token_is_not_verified_on_every_rerun(auth0):

@@ -25,7 +25,8 @@ def test_a_file_over_the_memory_limit_is_skipped_and_the_rest_completes(tmp_path
     assert entries["good.py"]["sloc"] > 0 and entries["good.py"]["doc_total"] == 2
     heavy_errors = [error for error in result.errors if "heavy.py" in error]
     assert heavy_errors and all("Traceback" not in error for error in heavy_errors)
-    assert any("memory" in error for error in heavy_errors), heavy_errors
+    # MemoryError where Python allocates; where a tool's native code cannot, its process dies instead
+    assert any("memory" in error or "crashed on this file" in error for error in heavy_errors), heavy_errors
     assert result.metrics["size"]["files"] == 2
 
 

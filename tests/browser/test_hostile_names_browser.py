@@ -1,0 +1,43 @@
+"""Hostile names in a real browser: the pages that show them make no request outside the app.
+
+A run whose project, model, file and folder names and error entries carry Markdown links, images
+(`![](https:evil.example/pixel.png)` would make every viewer's browser fetch it) and HTML anchors is
+opened on the Run dashboard and in the File explorer; every request the browser makes is recorded.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import ARTIFACTS
+from tests.pages.test_hostile_names import hostile_run
+from vibe8_core.config import DatabaseSettings
+from vibe8_core.store import Database
+
+
+@pytest.mark.browser
+def test_hostile_names_make_no_external_request(app_url, browser_page, tmp_path):
+    database = Database(DatabaseSettings(url=f"sqlite:///{tmp_path / 'vibe8.sqlite3'}"))
+    try:
+        with database.unit_of_work() as uow:
+            user = uow.users.get_or_create_by_email("local@localhost")
+            run = uow.runs.create(user.id, hostile_run(1))
+            uow.commit()
+    finally:
+        database.dispose()
+    page = browser_page
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    for path, landmark in (("run", "Problems during the analysis"), ("explorer", "Findings in one file")):
+        page.goto(f"{app_url}/{path}?run={run.run_id}")
+        try:
+            page.get_by_text(landmark).first.wait_for(timeout=90_000)
+        finally:
+            page.screenshot(path=str(ARTIFACTS / f"hostile_{path}.png"))
+        page.get_by_text("Session expired - click to sign in again").first.wait_for()  # shown as text
+        page.wait_for_load_state("networkidle")
+    assert requests, "the browser loaded the app"
+    outside = [url for url in requests if not url.startswith((app_url, "data:", "blob:", "about:"))]
+    assert not outside, outside
+    assert page.locator("a[href*='evil.example']").count() == 0
+    assert page.locator("img[src*='evil.example']").count() == 0

@@ -26,7 +26,8 @@ SECTIONS = {
 
 
 def main() -> None:
-    st.set_page_config(page_title="Vibe8", page_icon=":material/insights:", layout="wide")
+    # An emoji favicon is drawn in the browser; a :material: one is fetched from fonts.gstatic.com.
+    st.set_page_config(page_title="Vibe8", page_icon="📊", layout="wide")
     try:
         settings = resources.settings()
         db = resources.database(settings)

@@ -49,7 +49,7 @@ class SafeStream:
 def safe_output() -> Iterator[None]:
     """sys.stdout and sys.stderr through `SafeStream` for the `with` block (the CLI's whole run)."""
     out, err = sys.stdout, sys.stderr
-    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)  # type: ignore[assignment]
+    sys.stdout, sys.stderr = SafeStream(out), SafeStream(err)
     try:
         yield
     finally:

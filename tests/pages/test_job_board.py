@@ -7,6 +7,7 @@ import inspect
 
 import pytest
 
+from vibe8_core.dashboard.escape import md
 from vibe8_core.store.db import UnitOfWork
 
 POLLING_FRAGMENT = "job_board"
@@ -42,7 +43,7 @@ def test_the_polling_board_never_writes(alice, open_page, seed, page_env, commit
     at = open_page(alice, "pages/analyze.py")
     assert not at.exception
     assert [job.job_id for job in seed.jobs(alice)] == [bad], "the completed job was forgotten once shown"
-    assert any(link.proto.label == "Open good · a.zip" for link in at.get("page_link")), "its link stays"
+    assert any(link.proto.label == f"Open {md('good · a.zip')}" for link in at.get("page_link")), "its link stays"
     at.button(key=f"dismiss_{bad}").click().run()
     assert not at.exception and seed.jobs(alice) == []
     assert commits and not any(commits), "every write happened outside the polling board"

@@ -9,8 +9,10 @@ import streamlit as st
 from vibe8_core.dashboard import resources, session
 from vibe8_core.store import DatabaseFailedError
 
+# A local image: a `:material/…:` or emoji icon makes every browser fetch it from the internet.
+FAVICON = Path(__file__).parent / "vibe8_core" / "dashboard" / "favicon.png"
 SECTIONS = {
-    "Analyse": (
+    "Code": (
         ("pages/analyze.py", "Analyze", ":material/upload:", "analyze"),
         ("pages/history.py", "History", ":material/history:", "history"),
     ),
@@ -26,7 +28,7 @@ SECTIONS = {
 
 
 def main() -> None:
-    st.set_page_config(page_title="Vibe8", page_icon=":material/insights:", layout="wide")
+    st.set_page_config(page_title="Vibe8", page_icon=str(FAVICON), layout="wide")
     try:
         settings = resources.settings()
         db = resources.database(settings)
@@ -42,7 +44,7 @@ def main() -> None:
     for section, entries in SECTIONS.items():
         pages[section] = []
         for index, (path, title, icon, url_path) in enumerate(entries):
-            page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Analyse" and not index)
+            page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Code" and not index)
             pages[section].append(page)
             by_name.update({url_path: page, Path(path).stem: page})
     # Navigation first (pages are listed only to a signed-in session), then the gate, which shows the

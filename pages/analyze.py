@@ -6,7 +6,7 @@ from vibe8_core.dashboard import loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.dashboard.session import current_user, fragment_user
-from vibe8_core.jobs.submissions import SUGGESTED_MODELS, Authorship, SubmissionError
+from vibe8_core.jobs.submissions import AI_MODELS, HUMAN_AUTHOR, Authorship, SubmissionError
 from vibe8_core.store import DatabaseFailedError
 
 user = current_user()
@@ -55,12 +55,12 @@ def authorship_inputs(prefix: str) -> Authorship:
     )
     model = right.selectbox(
         "AI model" if kind == "ai" else "Author (optional)",
-        SUGGESTED_MODELS,
+        AI_MODELS if kind == "ai" else (HUMAN_AUTHOR,),
         key=f"{prefix}_model_{kind}",
         index=None if kind == "ai" else 0,
         accept_new_options=True,
-        placeholder="choose or type a model name",
-        help="Pick a suggestion or type any name.",
+        placeholder="choose or type a model name" if kind == "ai" else "a name, or developer",
+        help="Pick a suggestion or type any name." if kind == "ai" else "Who wrote it ('developer' for anyone).",
     )
     who = Authorship(project_name=project, author_type=kind, author_model=model)
     if problem := authorship_problem(who):

@@ -21,7 +21,7 @@ except AccessError:
 
 files = tree.files
 if files.empty:
-    st.info("This run has no per-file data (it was analysed before Vibe8 kept file trees).")
+    st.info("This run has no per-file data (it was analyzed before Vibe8 kept file trees).")
     st.stop()
 
 with widgets.panel("Map", "Each box is a file sized by source lines; red files need the most attention."):
@@ -46,6 +46,7 @@ columns = explorer_columns()  # every labelled per-file field of the registry's 
 event = st.dataframe(
     table,
     hide_index=True,
+    placeholder=widgets.MISSING,
     height=360,
     column_order=["path", "grade", "severity", *(field.key for field in columns)],
     column_config={
@@ -70,13 +71,13 @@ if path != wanted:
     st.query_params["file"] = path
 entry = files.set_index("path").loc[path]
 cards = st.columns(5)
-cards[0].metric("Grade", entry["grade"] or "–", help="A best … E worst, from the file's severity.")
-cards[1].metric("Severity", f"{entry['severity']:.0f}", help="0-100, higher is worse.")
-cards[2].metric("SLOC", f"{entry['sloc']:,.0f}")
-cards[3].metric("Max complexity", f"{entry['max_cc']:.0f}" if entry["max_cc"] == entry["max_cc"] else "–")
-cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry["mi"] else "–")
+cards[0].metric("Grade", entry["grade"] or widgets.MISSING, help="A best … E worst, from the file's severity.")
+cards[1].metric("Severity", widgets.fmt_score(entry["severity"]), help="0-100, higher is worse.")
+cards[2].metric("SLOC", widgets.fmt_count(entry["sloc"]))
+cards[3].metric("Max complexity", widgets.fmt_score(entry["max_cc"]))
+cards[4].metric("Maintainability", widgets.fmt_score(entry["mi"]))
 if entry.get("parse_error"):
-    st.error(f"This file does not parse: {entry['parse_error']}")
+    st.error(widgets.not_measured(entry["parse_error"]))
 found = file_findings(tree, path)
 if found.empty:
     st.success("No findings in this file.")
@@ -84,6 +85,7 @@ else:
     st.dataframe(
         found,
         hide_index=True,
+        placeholder=widgets.MISSING,
         column_config={
             "line": number("Line", format="%d", width="small"),
             "kind": "Kind",

@@ -53,6 +53,7 @@ score_columns = {f"score_{spec.key}": spec.short for spec in score_specs() if sp
 st.dataframe(
     table,
     hide_index=True,
+    placeholder=widgets.MISSING,
     column_order=[
         "open",
         "project",

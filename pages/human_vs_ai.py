@@ -4,7 +4,14 @@ of mean scores, and whether the groups differ (Mann-Whitney U with Cliff's delta
 import streamlit as st
 
 from vibe8_core.dashboard import charts, widgets
-from vibe8_core.dashboard.compare import GROUPINGS, group_means, group_stats, metric_catalogue, prepare_groups
+from vibe8_core.dashboard.compare import (
+    GROUPINGS,
+    group_means,
+    group_palette,
+    group_stats,
+    metric_catalogue,
+    prepare_groups,
+)
 from vibe8_core.dashboard.frames import HistoryFilter, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.stats import MIN_RUNS_PER_GROUP
@@ -20,22 +27,23 @@ projects = second.multiselect("Projects", ordered_unique(runs["project"]), key="
 oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
 dates = third.date_input("Date range", (oldest, newest), key="compare_dates")
 start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
+colours = group_palette(runs)  # from all runs: a group's colour never depends on the selection
 shown = prepare_groups(filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end)), grouping)
 
 counts = shown["group"].value_counts()
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Runs per group")
-    st.plotly_chart(charts.group_counts(shown, "group"), key="counts")
+    st.plotly_chart(charts.group_counts(shown, "group", colours), key="counts")
 with right:
     st.subheader("Mean scores")
-    st.plotly_chart(charts.radar(group_means(shown)), key="radar")
+    st.plotly_chart(charts.radar(group_means(shown), colours), key="radar")
     st.caption("Each axis is a 0-100 score where higher is better; a larger shape is better code.")
 
 st.subheader("Is the difference real?")
 groups = counts.index.tolist()
 if len(groups) < 2:
-    st.info("Not enough data: analyse both human- and AI-written code to compare them.")
+    st.info("Not enough data: analyze both human- and AI-written code to compare them.")
 else:
     pick_a, pick_b = st.columns(2)
     group_a = pick_a.selectbox("Group", groups, index=0, key="compare_a")
@@ -49,6 +57,7 @@ else:
     st.dataframe(
         table,
         hide_index=True,
+        placeholder=widgets.MISSING,
         column_config={
             "Cliff's delta": st.column_config.NumberColumn(
                 format="%+.2f", help="-1…+1: share of pairs where the first group is higher minus lower."
@@ -72,6 +81,6 @@ for index, (column, label, meaning) in enumerate(catalogue):
         if shown[column].isna().all():
             st.info(f"No run in this selection has a {label.lower()} figure.")
         else:
-            figure = charts.group_box(shown, column, "group", label, score=column.startswith("score_"))
+            figure = charts.group_box(shown, column, "group", label, colours, score=column.startswith("score_"))
             st.plotly_chart(figure, key=f"box_{column}")
         st.caption(meaning)

@@ -30,7 +30,7 @@ badge.markdown(widgets.grade_tile(grade_for_score(overall), overall), unsafe_all
 about.markdown(f"### {run.project_name or 'Unnamed project'}")
 about.markdown(
     f"Source: `{run.source_label}` · written by **{run.author_type or 'unknown'}{model}** · "
-    f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
+    f"analyzed {run.created_at:%Y-%m-%d %H:%M} UTC"
 )
 about.download_button(
     "Badge (SVG)", badge_svg(metrics), f"vibe8-badge-{run.run_id}.svg", "image/svg+xml",
@@ -68,14 +68,15 @@ with left:
             st.success("No security findings.")
     with widgets.panel("Duplication", "The biggest blocks of code that repeat elsewhere in the project."):
         if "dupes" in has:
-            st.dataframe(duplicate_blocks(tree), hide_index=True)
+            st.dataframe(duplicate_blocks(tree), hide_index=True, placeholder=widgets.MISSING)
         else:
             st.success("No duplicated blocks.")
     health = package_health_frame(metrics)
     deps = section["deps"]
-    with widgets.panel("Dependencies", f"{deps.get('total_modules', 0)} imported modules; declared packages."):
+    modules = deps.get("total_modules", 0)
+    with widgets.panel("Dependencies", f"{modules:,} imported modules; the health of the packages declared."):
         if not health.empty:
-            st.dataframe(health, hide_index=True)
+            st.dataframe(health, hide_index=True, placeholder=widgets.MISSING)
         else:
             st.info("No requirements file or pyproject dependencies were found.")
         if deps.get("undeclared"):
@@ -87,14 +88,15 @@ with right:
         else:
             st.plotly_chart(charts.mi_histogram(files), key="mi")
     total = section["lint"].get("total", 0)
-    with widgets.panel("Linting", f"The most frequent ruff rules among {total:,} findings."):
+    lint_caption = f"The most frequent ruff rules among {total:,} findings." if total else "What ruff reports."
+    with widgets.panel("Linting", lint_caption):
         if "lint" in has:
             st.plotly_chart(charts.lint_by_rule(findings), key="lint")
         else:
             st.success("No lint findings.")
     with widgets.panel("Dead code", "Symbols vulture believes are never used; check before deleting."):
         if "dead_code" in has:
-            st.dataframe(dead_code_list(tree), hide_index=True, height=300)
+            st.dataframe(dead_code_list(tree), hide_index=True, placeholder=widgets.MISSING, height=300)
         else:
             st.success("No dead code found.")
     with widgets.panel("Churn × complexity", "Files that change often (right) and are complex (up) are hotspots."):

@@ -26,14 +26,14 @@ chosen = st.multiselect(
     format_func=labels.get, key="trends_scores",
 )  # fmt: skip
 if len(history) < 2:
-    st.info(f"{project} has one run so far; analyse it again later to see a trend.")
+    st.info(f"{project} has one run so far; analyze it again later to see a trend.")
 elif chosen:
     st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
     st.caption("Each point is one run; higher is better for every score.")
 
 st.subheader("Two runs side by side")
 if len(runs) < 2:
-    st.info("Analyse at least two runs to compare them.")
+    st.info("Analyze at least two runs to compare them.")
     st.stop()
 left, right = st.columns(2)
 with left:
@@ -58,6 +58,7 @@ chart_col.plotly_chart(charts.delta_bars(deltas), key="deltas")
 table_col.dataframe(
     deltas,
     hide_index=True,
+    placeholder=widgets.MISSING,
     column_config={
         "before": st.column_config.NumberColumn("Before", format="%.0f"),
         "after": st.column_config.NumberColumn("After", format="%.0f"),
@@ -74,14 +75,14 @@ counts[2].metric("Files better", len(changes.better), help="Severity fell by mor
 counts[3].metric("Files worse", len(changes.worse), help="Severity rose by more than half a point.")
 tabs = st.tabs(["Worse", "Better", "Added", "Removed"])
 severity = {"before": "Severity before", "after": "Severity after", "change": "Change"}
-tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, key="worse")
-tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, key="better")
-tabs[2].dataframe({"file": changes.added}, hide_index=True, key="added")
-tabs[3].dataframe({"file": changes.removed}, hide_index=True, key="removed")
+tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, placeholder=widgets.MISSING, key="worse")
+tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, placeholder=widgets.MISSING, key="better")
+tabs[2].dataframe({"file": changes.added}, hide_index=True, placeholder=widgets.MISSING, key="added")
+tabs[3].dataframe({"file": changes.removed}, hide_index=True, placeholder=widgets.MISSING, key="removed")
 
 st.markdown(f"**Findings:** {len(diff.new):,} new · {len(diff.fixed):,} fixed · {diff.unchanged:,} unchanged")
 st.caption("Matched by file, rule and the line's text, so a finding that only moved is unchanged.")
 new_tab, fixed_tab, cc_tab = st.tabs(["New findings", "Fixed findings", "Complexity changes"])
-new_tab.dataframe(diff.new, hide_index=True, key="new_findings")
-fixed_tab.dataframe(diff.fixed, hide_index=True, key="fixed_findings")
-cc_tab.dataframe(diff.complexity, hide_index=True, key="complexity_changes")
+new_tab.dataframe(diff.new, hide_index=True, placeholder=widgets.MISSING, key="new_findings")
+fixed_tab.dataframe(diff.fixed, hide_index=True, placeholder=widgets.MISSING, key="fixed_findings")
+cc_tab.dataframe(diff.complexity, hide_index=True, placeholder=widgets.MISSING, key="complexity_changes")

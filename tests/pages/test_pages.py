@@ -289,13 +289,13 @@ def test_explorer_shows_treemap_table_and_a_files_findings(history, alice, open_
 def test_explorer_says_does_not_parse_only_for_the_file_that_does_not(alice, open_page, seed):
     new = make_run(files=3)
     broken, fine = new.file_tree["files"][1]["path"], new.file_tree["files"][2]["path"]
-    new.file_tree["files"][1]["parse_error"] = "invalid syntax (line 3)"
+    new.file_tree["files"][1]["parse_error"] = "does not parse: syntax error at line 3 (invalid syntax)"
     run = seed.run(alice, new)
     at = open_page(alice, "pages/explorer.py", run=str(run.run_id))
     at.selectbox(key="explorer_file").set_value(fine).run()
     assert not at.exception and not any("does not parse" in text for text in texts(at, "error"))
     at.selectbox(key="explorer_file").set_value(broken).run()
-    assert texts(at, "error") == ["This file does not parse: invalid syntax (line 3)"]
+    assert texts(at, "error") == ["Not measured: this file does not parse: syntax error at line 3 (invalid syntax)."]
 
 
 def run_tree_path_with_duplicate(run) -> str:

@@ -35,6 +35,8 @@ from vibe8_core.findings import DeadCodeDetails, Finding
 
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
+# Called by Python itself, never by name: a module-level __getattr__ / __dir__ (PEP 562) is not dead.
+IMPLICIT_NAMES = ("__getattr__", "__dir__")
 
 
 def _scan_whitelists(vulture: Vulture) -> None:
@@ -50,7 +52,7 @@ def _scan_whitelists(vulture: Vulture) -> None:
 
 def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
     """Run in a worker: vulture's unused items (as dicts) and the files it could not scan."""
-    vulture = Vulture()
+    vulture = Vulture(ignore_names=list(IMPLICIT_NAMES))
     errors: list[str] = []
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

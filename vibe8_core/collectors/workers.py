@@ -78,6 +78,13 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     return record.to_dict()
 
 
+def _ignore_interrupts() -> None:
+    """In each worker: Ctrl-C at a terminal reaches the whole process group, but stopping is the
+    parent's decision (it hands its job back); a worker hit by it would raise KeyboardInterrupt
+    into the parent's result instead."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class WorkerPool:
     """A ProcessPoolExecutor (forkserver: safe beside threads) that is rebuilt whenever it breaks."""
 
@@ -91,7 +98,7 @@ class WorkerPool:
             if self._executor is None:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])
-                self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+                self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_ignore_interrupts)
             return self._executor
 
     def _discard(self, broken: ProcessPoolExecutor) -> None:

@@ -4,20 +4,49 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vibe8_core.dashboard.charts import group_colours
 from vibe8_core.dashboard.stats import compare_groups, comparison_table
+from vibe8_core.jobs.submissions import HUMAN_AUTHOR
 from vibe8_core.scoring import RAW_MEASURES, score_specs
 
-GROUPINGS = {"author_type": "Author type", "author_model": "Model"}
-_TYPE_LABELS = {"human": "Human", "ai": "AI", "unknown": "Unknown"}
+GROUPINGS = {"author_type": "Author type", "author_model": "Author or model"}
+_TYPE_LABELS = {"human": "Human", "ai": "AI"}
+_UNNAMED = (None, "", "unknown")
+
+
+def type_group(author_type: str | None) -> str:
+    return _TYPE_LABELS.get(author_type or "", "Unknown")
+
+
+def model_group(author_type: str | None, author_model: str | None) -> str:
+    """An AI run's model marked "(AI)"; human runs are "Human" unless a person is named, and never
+    look like a model ("developer" is the seed's word for any human, not a model)."""
+    if author_type == "ai":
+        return f"{author_model if author_model not in _UNNAMED else 'unnamed model'} (AI)"
+    if author_type == "human":
+        return "Human" if author_model in (*_UNNAMED, HUMAN_AUTHOR) else f"{author_model} (human)"
+    return "Unknown"
 
 
 def prepare_groups(runs: pd.DataFrame, grouping: str) -> pd.DataFrame:
-    """Runs with a `group` column: Human / AI, or the model name (AI models marked as such)."""
+    """Runs with a `group` column: Human / AI, or per AI model and named human."""
     if grouping == "author_type":
-        group = runs["author_type"].map(lambda value: _TYPE_LABELS.get(value, value))
+        group = runs["author_type"].map(type_group)
     else:
-        group = runs["author_model"].where(runs["author_type"] != "ai", runs["author_model"] + " (AI)")
+        group = [model_group(kind, model) for kind, model in _authors(runs)]
     return runs.assign(group=group)
+
+
+def _authors(runs: pd.DataFrame) -> zip[tuple[str, str]]:
+    return zip(runs["author_type"], runs["author_model"], strict=True)
+
+
+def group_palette(runs: pd.DataFrame) -> dict[str, str]:
+    """A colour for every group label either grouping can produce from these runs (pass all of the
+    user's runs, not a filtered few): a group keeps its colour across groupings and filters."""
+    labels = {type_group(kind) for kind in runs["author_type"]}
+    labels |= {model_group(kind, model) for kind, model in _authors(runs)}
+    return group_colours(sorted(labels))
 
 
 def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:

@@ -134,18 +134,27 @@ def history_export_columns() -> list[str]:
     ]  # fmt: skip
 
 
+EXPORT_COUNT_COLUMNS = ("files", "sloc")  # counts: exported as whole numbers, not 12.0
+
+
+def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[history_export_columns()].astype(dict.fromkeys(EXPORT_COUNT_COLUMNS, "Int64"))
+
+
 def export_csv(frame: pd.DataFrame) -> bytes:
-    text: str = frame[history_export_columns()].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    text: str = _export_frame(frame).to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
     return text.encode()
 
 
 def export_json(frame: pd.DataFrame) -> bytes:
-    records = frame[history_export_columns()].to_dict(orient="records")
+    records = _export_frame(frame).to_dict(orient="records")
     for record in records:
         record["created_at"] = record["created_at"].isoformat()
         for key, value in record.items():
-            if isinstance(value, float) and pd.isna(value):
+            if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
                 record[key] = None
+            elif key in EXPORT_COUNT_COLUMNS:
+                record[key] = int(value)
     return json.dumps(records, indent=2).encode()
 
 
@@ -157,7 +166,8 @@ def score_deltas(base: Mapping[str, float | None], other: Mapping[str, float | N
         before, after = base.get(spec.key), other.get(spec.key)
         change = None if before is None or after is None else round(after - before, 1)
         rows.append({"score": spec.label, "before": before, "after": after, "change": change})
-    return pd.DataFrame.from_records(rows, columns=["score", "before", "after", "change"])
+    frame = pd.DataFrame.from_records(rows, columns=["score", "before", "after", "change"])
+    return frame.astype({"before": "float64", "after": "float64", "change": "float64"})
 
 
 def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:

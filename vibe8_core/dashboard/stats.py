@@ -15,6 +15,7 @@ import pandas as pd
 from scipy.stats import mannwhitneyu, rankdata
 
 MIN_RUNS_PER_GROUP = 3
+NUMBER_COLUMNS = ("Cliff's delta", "p-value")
 ALPHA = 0.05
 
 
@@ -108,4 +109,6 @@ def comparison_table(comparisons: list[GroupComparison], better: dict[str, str])
                 "verdict": verdict,
             }
         )
-    return pd.DataFrame.from_records(rows)
+    table = pd.DataFrame.from_records(rows)
+    numbers = [column for column in table.columns if column.startswith("median") or column in NUMBER_COLUMNS]
+    return table.astype(dict.fromkeys(numbers, "float64"))  # a missing figure is NaN, never the object None

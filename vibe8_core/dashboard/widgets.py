@@ -20,6 +20,7 @@ from vibe8_core.store import AccessError
 ANALYZE_PAGE = "pages/analyze.py"
 RUN_PAGE = "pages/run.py"
 EXPLORER_PAGE = "pages/explorer.py"
+MISSING = "–"  # what a table cell or a card shows where nothing was measured (never "None")
 GRADE_BADGE = {"A": "green", "B": "green", "C": "orange", "D": "red", "E": "red"}
 
 
@@ -40,12 +41,34 @@ def grade_tile(letter: str, score: float | None) -> str:
 
 
 def fmt_score(value: float | None) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:.0f}"
+    return MISSING if value is None or pd.isna(value) else f"{value:.0f}"
+
+
+def not_measured(reason: str) -> str:
+    """One sentence for a file the per-file collectors could not measure ("does not parse: …",
+    "too large to analyse …"), without repeating what the reason already says."""
+    reason = reason.strip().rstrip(".")
+    return (
+        f"Not measured: this file {reason}." if reason.startswith(("does not", "is ")) else f"Not measured: {reason}."
+    )
+
+
+def fmt_count(value: float | None) -> str:
+    return MISSING if value is None or pd.isna(value) else f"{value:,.0f}"
 
 
 def refusal() -> None:
     """The one refusal for a run that is missing or someone else's (identical on purpose)."""
     st.error(AccessError.public_message)
+
+
+def score_change(value: float | None, before: float | None) -> tuple[str | None, bool]:
+    """The delta text for a score card and whether it is a real change: None without a previous
+    figure; "no change" (grey, no arrow) when it moved by less than the 0.1 shown."""
+    if value is None or before is None or pd.isna(value) or pd.isna(before):
+        return None, False
+    delta = round(value - before, 1)
+    return ("no change", False) if delta == 0 else (f"{delta:+.1f}", True)
 
 
 def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float | None] | None) -> None:
@@ -54,12 +77,13 @@ def score_cards(scores: Mapping[str, float | None], previous: Mapping[str, float
     for start in range(0, len(specs), 5):
         for column, spec in zip(st.columns(5), specs[start : start + 5], strict=False):
             value = scores.get(spec.key)
-            before = previous.get(spec.key) if previous else None
-            delta = None if value is None or before is None else round(value - before, 1)
+            delta, moved = score_change(value, previous.get(spec.key) if previous else None)
             column.metric(
                 f"{spec.label} · {grade_for_score(value)}",
                 fmt_score(value),
-                delta=None if delta is None else f"{delta:+.1f}",
+                delta=delta,
+                delta_color="normal" if moved else "off",
+                delta_arrow="auto" if moved else "off",
                 help=spec.meaning,
                 border=True,
             )
@@ -114,7 +138,7 @@ def run_from_query(frame: pd.DataFrame, label: str = "Run", key: str = "run_pick
 def demo_offer(user_id: uuid.UUID, key: str) -> None:
     """An empty history greets a new user with a one-click demo on real, offline code."""
     st.info(
-        "You have no analyses yet. Analyse a project on the **Analyze** page, or let Vibe8 analyse "
+        "You have no analyses yet. Analyze a project on the **Analyze** page, or let Vibe8 analyze "
         "a few well-known open-source packages (labelled human) and Vibe8's own code (labelled AI) "
         "so every chart has something to show."
     )

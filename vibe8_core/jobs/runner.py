@@ -76,6 +76,8 @@ class JobRunner:
         self._workers: list[threading.Thread] = []
         self._last_maintenance = 0.0
         self._maintenance_lock = threading.Lock()
+        self._in_hand: dict[str, str] = {}  # worker id → the job it holds (what `shutdown` hands back)
+        self._in_hand_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -93,6 +95,22 @@ class JobRunner:
             self.abandon_event.set()
         for worker in self._workers:
             worker.join(timeout)
+
+    def shutdown(self, grace_s: float = 10.0) -> int:
+        """Stop now, as a server going down must: every job in hand goes back to the queue, unfinished
+        and not failed. A worker that has not let go within `grace_s` (deep inside a tool) has its
+        job released from here; its own later writes are fenced off by the claim. Returns how many
+        jobs were handed back from here."""
+        self.stop(grace_s, abandon=True)
+        with self._in_hand_lock:
+            held = dict(self._in_hand)
+        released = 0
+        for worker_id, job_id in held.items():
+            with self.db.unit_of_work() as uow:
+                released += uow.jobs.release(job_id, worker_id)
+                uow.commit()
+            log.info("job %s: returned to the queue (server stopping)", job_id)
+        return released
 
     @property
     def alive(self) -> bool:
@@ -126,7 +144,13 @@ class JobRunner:
         if job is None:
             return False
         log.info("worker %s: claimed job %s (attempt %d)", worker_id, job.job_id, job.attempts)
-        self._process(job, worker_id)
+        with self._in_hand_lock:
+            self._in_hand[worker_id] = job.job_id
+        try:
+            self._process(job, worker_id)
+        finally:
+            with self._in_hand_lock:
+                self._in_hand.pop(worker_id, None)
         return True
 
     def _process(self, job: ClaimedJob, worker_id: str) -> None:
@@ -143,6 +167,10 @@ class JobRunner:
             self._fail(job, worker_id, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - any surprise becomes a failed job, not a dead worker
+            if self.abandon_event.is_set():  # the process is going down under the analysis: not its fault
+                log.info("job %s: interrupted by the shutdown (%s)", job.job_id, type(exc).__name__)
+                self._interrupted(job, worker_id, state)
+                return
             log.exception("job %s failed unexpectedly", job.job_id)
             self._fail(job, worker_id, f"The analysis failed unexpectedly ({type(exc).__name__}).")
             return

@@ -18,8 +18,8 @@ from vibe8_core.sources import SourceError, normalize_github_url, validate_branc
 from vibe8_core.store import Database
 
 AUTHOR_TYPES = ("human", "ai")
-SUGGESTED_MODELS = (
-    "developer",
+HUMAN_AUTHOR = "developer"  # the seed's label for human-written code (DATABASE.md)
+AI_MODELS = (
     "chatgpt",
     "gpt-4",
     "gpt-4o",
@@ -65,8 +65,12 @@ def check_authorship(authorship: Authorship, default_project: str) -> Authorship
         raise SubmissionError("Name the AI model that wrote the code (for example chatgpt, claude or copilot).")
     if model:
         model = model.lower()
+    if author_type == "ai" and model == HUMAN_AUTHOR:
+        raise SubmissionError(f"'{HUMAN_AUTHOR}' stands for a human author, not an AI model; name the model.")
+    if author_type == "human" and model in AI_MODELS:
+        raise SubmissionError(f"'{model}' is an AI model; choose an AI as the author, or name the human.")
     project = _clean_text(authorship.project_name, "project name") or default_project
-    return Authorship(project_name=project, author_type=author_type, author_model=model or "developer")
+    return Authorship(project_name=project, author_type=author_type, author_model=model or HUMAN_AUTHOR)
 
 
 def submit_upload(

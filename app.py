@@ -19,6 +19,7 @@ SECTIONS = {
     "Results": (
         ("pages/run.py", "Run dashboard", ":material/dashboard:", "run"),
         ("pages/explorer.py", "File explorer", ":material/account_tree:", "explorer"),
+        ("pages/source.py", "Source view", ":material/code:", "source"),
     ),
     "Insights": (
         ("pages/human_vs_ai.py", "Human vs AI", ":material/compare:", "human-vs-ai"),

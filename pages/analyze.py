@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from vibe8_core.dashboard import loaders, resources, widgets
+from vibe8_core.dashboard import forms, loaders, resources, widgets
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
-from vibe8_core.dashboard.progress import job_progress
+from vibe8_core.dashboard.job_board import draw_job_board
 from vibe8_core.dashboard.session import current_user, fragment_user
 from vibe8_core.jobs.submissions import AI_MODELS, HUMAN_AUTHOR, Authorship, SubmissionError
 from vibe8_core.store import DatabaseFailedError
@@ -12,7 +12,6 @@ from vibe8_core.store import DatabaseFailedError
 user = current_user()
 settings = resources.settings()
 service = resources.service(settings)
-FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id): completed jobs this session has shown
 SEEN_KEY = "vibe8_seen_jobs"  # completed jobs shown by the live board, forgotten by the next full run
 
 
@@ -44,7 +43,7 @@ else:
 def authorship_inputs(prefix: str) -> Authorship:
     project = st.text_input(
         "Project name", key=f"{prefix}_project", placeholder="defaults to the file or repository name"
-    )
+    )  # fmt: skip
     left, right = st.columns(2)
     kind = left.radio(
         "Who wrote the code?",
@@ -68,18 +67,20 @@ def authorship_inputs(prefix: str) -> Authorship:
     return who
 
 
-def confirm_queued() -> None:
+def confirm_queued(prefix: str) -> None:
+    """Say it is queued and empty the form, so that a second click cannot queue the same work again."""
     st.session_state["vibe8_notice"] = "Queued. Progress is shown below; you can leave this page meanwhile."
+    forms.reset_form(st.session_state, prefix)
     st.rerun()
 
 
-upload_tab, github_tab = st.tabs(["Upload", "GitHub"])
+upload_tab, github_tab = st.tabs(["Upload", "GitHub"], key="analyze_tab", on_change="rerun")
 with upload_tab:
     limit_mb = settings.sources.upload_max_bytes >> 20
     uploaded = st.file_uploader(
         f"A .py file or a .zip / .tar.gz archive (up to {limit_mb} MB)",
         type=["py", "zip", "gz", "tgz"],
-        key="upload_file",
+        key=forms.uploader_key(st.session_state),  # a new key is an empty uploader
     )
     who = authorship_inputs("upload")
     if st.button("Analyze upload", type="primary", key="submit_upload"):
@@ -91,7 +92,7 @@ with upload_tab:
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                confirm_queued()
+                confirm_queued("upload")
 
 with github_tab:
     url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
@@ -108,59 +109,21 @@ with github_tab:
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                confirm_queued()
+                confirm_queued("github")
 
 
 @st.fragment(run_every=1.5)
 def job_board() -> None:
     """Live progress of this user's jobs; only reads. A finished job is kept in the session with its link,
     and a full rerun (not this board) deletes it; buttons write through their callbacks."""
-    finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
     try:
         fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
         jobs = loaders.user_jobs(user.id)
     except DatabaseFailedError:
         st.warning("Your analyses could not be read just now; this list retries by itself.")
         return
-    if not jobs and not finished:
-        st.caption("No analyses are running.")
-        return
-    queued = [job for job in jobs if job.status == "pending"]
-    newly_finished = False
-    for job in jobs:
-        title = f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"
-        step = job_progress(job)
-        if job.status == "completed" and job.result_run_id:
-            if job.job_id not in finished:
-                finished[job.job_id] = (title, str(job.result_run_id))
-                st.session_state.setdefault(SEEN_KEY, []).append(job.job_id)
-                newly_finished = True
-        elif job.status == "failed":
-            with st.container(border=True):
-                st.markdown(f"**{title}** — :red[failed]")
-                st.error(job.error_message or "The analysis failed.")
-                st.button("Dismiss", key=f"dismiss_{job.job_id}", on_click=forget_jobs, args=([job.job_id],))
-        elif job.status == "running":
-            with st.status(f"{job.project_name or 'Analysis'}: {step.label}", state="running", expanded=True):
-                st.markdown(f"**{title}**")
-                st.progress(step.fraction, text=step.files or step.label)
-    if queued:
-        with st.container(border=True):
-            st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
-            for job in reversed(queued):  # oldest first: the order they will run in
-                st.caption(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
-    if newly_finished:
+    if draw_job_board(user.id, jobs, forget_jobs, seen_key=SEEN_KEY):
         st.rerun()  # the full run forgets the jobs just shown, outside this polling board
-    if finished:
-        with st.container(border=True):
-            head, clear = st.columns([5, 1], vertical_alignment="center")
-            head.markdown(":material/check_circle: **Finished** — open a result")
-            if clear.button("Clear", key="clear_finished"):
-                finished.clear()
-                st.rerun(scope="fragment")
-            for title, run_id in reversed(list(finished.values())):  # newest first
-                st.page_link(widgets.RUN_PAGE, label=f"Open {title}", icon=":material/dashboard:",
-                             query_params={"run": run_id})  # fmt: skip
 
 
 st.subheader("Your analyses")

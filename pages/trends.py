@@ -3,7 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
+from vibe8_core.dashboard.frames import default_pair, score_deltas, trend_projects
 from vibe8_core.dashboard.run_files import run_diff
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import file_changes
@@ -15,31 +15,37 @@ st.title("Trends")
 runs = widgets.runs_or_demo(user.id, key="trends_demo")
 
 st.subheader("A project over time")
-projects = ordered_unique(runs["project"])
-by_count = runs["project"].value_counts()
-default = projects.index(by_count.index[0]) if len(by_count) else 0
-project = st.selectbox("Project", projects, index=default, key="trends_project")
-history = runs[runs["project"] == project]
-labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
-chosen = st.multiselect(
-    "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
-    format_func=labels.get, key="trends_scores",
-)  # fmt: skip
-if len(history) < 2:
-    st.info(f"{project} has one run so far; analyze it again later to see a trend.")
-elif chosen:
-    st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
-    st.caption("Each point is one run; higher is better for every score.")
+repeated = trend_projects(runs)  # projects with two runs or more: the only ones with a trend
+if not repeated:
+    st.info("Every project has one run so far; analyze one again later (or re-analyze it) to see its trend.")
+else:
+    project = st.selectbox("Project", repeated, key="trends_project", help="Projects analyzed at least twice.")
+    history = runs[runs["project"] == project]
+    labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
+    chosen = st.multiselect(
+        "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
+        format_func=labels.get, key="trends_scores",
+    )  # fmt: skip
+    if chosen:
+        st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
+        st.caption("Each point is one run; higher is better for every score.")
+    else:
+        st.info("Choose at least one score to plot.")
 
 st.subheader("Two runs side by side")
 if len(runs) < 2:
     st.info("Analyze at least two runs to compare them.")
     st.stop()
+pair = default_pair(runs)  # the newest run and its project's previous one; None: no project has two
+if pair is None:
+    st.caption("No project has two runs yet, so there is no natural pair: choose any two runs to compare.")
 left, right = st.columns(2)
 with left:
-    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=previous_run_id(runs))
+    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=pair[0] if pair else None, optional=True)
 with right:
-    other_id = widgets.run_picker(runs, "After", key="trends_after", default=runs["run_id"].iloc[0])
+    other_id = widgets.run_picker(runs, "After", key="trends_after", default=pair[1] if pair else None, optional=True)
+if not base_id or not other_id:
+    st.stop()
 if base_id == other_id:
     st.info("Choose two different runs.")
     st.stop()

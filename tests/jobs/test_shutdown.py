@@ -78,3 +78,29 @@ def test_the_embedded_runner_is_one_per_process_and_works_from_the_start(db: Dat
     finally:
         embedded.shutdown()
     assert embedded.running() is None
+
+
+def test_a_run_keeps_its_files_and_a_reanalysis_gives_the_same_figures(db: Database, settings) -> None:
+    """The kept files (Python and dependency declarations) rebuild the upload exactly enough."""
+    from tests.jobs.conftest import make_zip
+    from vibe8_core.jobs.control import reanalyse_run
+
+    with db.unit_of_work() as uow:
+        user = uow.users.get_or_create_by_email("keeper@example.com")
+        uow.commit()
+    data = make_zip({"p/mod.py": GOOD_PY, "p/requirements.txt": b"requests==2.0\n", "p/notes.md": b"# no\n"})
+    submit_upload(db, settings, user.id, "p.zip", data, Authorship(project_name="kept"))
+    JobRunner(db, settings).drain()
+    with db.unit_of_work() as uow:
+        [first] = uow.runs.list_for_user(user.id, limit=None)
+        assert uow.sources.all(first.run_id, user.id) == {
+            "p/mod.py": GOOD_PY.decode(),
+            "p/requirements.txt": "requests==2.0\n",
+        }
+        assert uow.sources.all(first.run_id, uuid.uuid4()) == {}, "owner-checked"
+    reanalyse_run(db, settings, user.id, first.run_id)
+    JobRunner(db, settings).drain()
+    with db.unit_of_work() as uow:
+        second, _ = uow.runs.list_for_user(user.id, limit=None)
+    assert second.run_id != first.run_id and second.project_name == "kept"
+    assert second.metrics["size"] == first.metrics["size"] and second.metrics["deps"]["package_health"]

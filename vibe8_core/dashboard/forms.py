@@ -6,6 +6,9 @@ would refuse; the branch is only checked on submit (that check runs git).
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 from vibe8_core.config import SourceSettings
 from vibe8_core.jobs.submissions import Authorship, SubmissionError, check_authorship
 from vibe8_core.sources import SourceError, normalize_github_url
@@ -28,3 +31,23 @@ def authorship_problem(who: Authorship) -> str | None:
     except SubmissionError as exc:
         return str(exc)
     return None
+
+
+UPLOADER_GENERATION = "vibe8_uploader_generation"
+_FORM_FIELDS = {"upload": ("project", "author", "model_human", "model_ai"),
+                "github": ("url", "branch", "project", "author", "model_human", "model_ai")}  # fmt: skip
+
+
+def uploader_key(state: MutableMapping[str, Any]) -> str:
+    """The upload widget's key: a file uploader cannot be emptied from code, but one with a new key
+    starts empty."""
+    generation = state.get(UPLOADER_GENERATION, 0)
+    return f"upload_file_{generation}" if generation else "upload_file"
+
+
+def reset_form(state: MutableMapping[str, Any], prefix: str) -> None:
+    """Forget what the submitted form (upload or github) held, so that it shows empty again."""
+    for field in _FORM_FIELDS[prefix]:
+        state.pop(f"{prefix}_{field}", None)
+    if prefix == "upload":
+        state[UPLOADER_GENERATION] = state.get(UPLOADER_GENERATION, 0) + 1

@@ -178,11 +178,22 @@ def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
     return dict(zip(frame["run_id"], labels, strict=True))
 
 
-def previous_run_id(runs: pd.DataFrame) -> str:
-    """The run to compare the newest with: its project's previous run, else the run before it."""
-    newest = runs.iloc[0]
-    same = runs[(runs["project"] == newest["project"]) & (runs["run_id"] != newest["run_id"])]
-    return str((same if not same.empty else runs.iloc[1:])["run_id"].iloc[0])
+def trend_projects(runs: pd.DataFrame) -> list[str]:
+    """Projects with at least two runs, the most analyzed first (ties by name)."""
+    counts = runs["project"].value_counts()
+    repeated = counts[counts >= 2]
+    return sorted(repeated.index, key=lambda name: (-repeated[name], name))
+
+
+def default_pair(runs: pd.DataFrame) -> tuple[str, str] | None:
+    """(before, after) to compare by default: the newest run of the most recently analyzed project
+    that has two runs, and that project's run before it; None when no project has two runs (two
+    unrelated projects are never compared unasked)."""
+    for project in runs["project"]:  # newest first
+        same = runs[runs["project"] == project]
+        if len(same) >= 2:
+            return str(same["run_id"].iloc[1]), str(same["run_id"].iloc[0])
+    return None
 
 
 def ordered_unique(values: Sequence[str]) -> list[str]:

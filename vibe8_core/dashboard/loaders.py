@@ -20,7 +20,7 @@ from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
 from vibe8_core.service import HistoryStamp, parse_run_id
-from vibe8_core.store import JobRecord, RunRecord
+from vibe8_core.store import JobRecord, NotFoundError, RunRecord
 
 
 @contextmanager
@@ -82,6 +82,21 @@ def _run_tree(user_id: uuid.UUID, run_id: uuid.UUID) -> TreeFrames:
 def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
     """The run's file tree shaped into frames (loaded only by the pages that show it)."""
     return _run_tree(user_id, parse_run_id(raw_run_id))
+
+
+def run_source(user_id: uuid.UUID, raw_run_id: Any, path: str) -> str | None:
+    """The kept text of one of the run's files; None when it was not kept (never cached: one row)."""
+    with resources.database().unit_of_work() as uow:
+        try:
+            return uow.sources.get(parse_run_id(raw_run_id), user_id, path)
+        except NotFoundError:
+            return None
+
+
+def forget_run_caches() -> None:
+    """After a run's labels change in place (its id and the history's count stay the same)."""
+    user_runs.clear()
+    _run_with_previous.clear()
 
 
 def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:

@@ -20,6 +20,7 @@ from typing import Any
 from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, analyze_folder
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, source_from_json
+from vibe8_core.jobs.kept_sources import kept_sources
 from vibe8_core.sources import SourceError, prepared_source
 from vibe8_core.store import ClaimedJob, Database, NewRun
 
@@ -159,7 +160,7 @@ class JobRunner:
         beater = threading.Thread(target=self._heartbeat, args=(state, worker_id, beat_stop), daemon=True)
         beater.start()
         try:
-            result, commit_sha = self._analyse(job, state)
+            result, commit_sha, sources = self._analyse(job, state)
         except JobInterrupted:
             self._interrupted(job, worker_id, state)
             return
@@ -177,9 +178,9 @@ class JobRunner:
         finally:
             beat_stop.set()
             beater.join()
-        self._complete(job, worker_id, result, commit_sha)
+        self._complete(job, worker_id, result, commit_sha, sources)
 
-    def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None]:
+    def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None, dict[str, str]]:
         def on_step(step: str) -> None:
             self._check(state)
             state.update(step=step)
@@ -193,7 +194,8 @@ class JobRunner:
             result = self._analyze(
                 source.path, settings=self.settings.engine, churn=source.is_git_checkout, progress=on_progress
             )
-            return result, source.commit_sha
+            analysed = [entry["path"] for entry in (result.file_tree or {}).get("files", [])]
+            return result, source.commit_sha, kept_sources(source.path, analysed)
 
     def _check(self, state: _JobState) -> None:
         if state.lost or state.overdue or self.abandon_event.is_set():
@@ -217,7 +219,9 @@ class JobRunner:
                 return
 
     # -- endings --------------------------------------------------------------------------------
-    def _complete(self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None) -> None:
+    def _complete(
+        self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None, sources: dict[str, str]
+    ) -> None:
         source = source_from_json(job.source_kind, job.source_metadata)
         new = NewRun(
             submission_type=source.kind,
@@ -236,6 +240,7 @@ class JobRunner:
             new = replace(new, upload_filename=source.upload_filename)
         with self.db.unit_of_work() as uow:
             run = uow.runs.create(job.user_id, new)
+            uow.sources.add(run.run_id, sources)
             if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):
                 log.warning("job %s: lost to another worker; result discarded", job.job_id)
                 return  # rolled back: the run row goes with it

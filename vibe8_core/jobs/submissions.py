@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, JobSource, UploadSource
-from vibe8_core.sources import SourceError, normalize_github_url, validate_branch, validate_upload
+from vibe8_core.sources import SourceError, normalize_github_url, prepared_source, validate_branch, validate_upload
 from vibe8_core.store import Database
 
 AUTHOR_TYPES = ("human", "ai")
@@ -85,7 +85,19 @@ def submit_upload(
     stem = name.split(".")[0] or "upload"
     who = check_authorship(authorship, default_project=stem)
     encoded = base64.b64encode(data).decode("ascii")
+    if not name.lower().endswith(".py"):
+        _check_unpacks({"upload_filename": name, "file_data": encoded}, settings)
     return _enqueue(db, user_id, UploadSource(name, encoded, who.project_name, who.author_type, who.author_model))
+
+
+def _check_unpacks(source: dict[str, str], settings: Settings) -> None:
+    """Unpack an archive once, as the worker will (same limits, same private folder, removed at once),
+    so that one without any .py file, or one the worker would refuse, is refused now, not later."""
+    try:
+        with prepared_source("upload", source, settings.sources):
+            pass
+    except SourceError as exc:
+        raise SubmissionError(str(exc)) from None
 
 
 def submit_github(

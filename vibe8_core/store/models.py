@@ -19,6 +19,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     TypeDecorator,
     Uuid,
     func,
@@ -221,3 +222,17 @@ class SignIn(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(String, nullable=True)
+
+
+class RunSource(Base):
+    """Added by migration 0005 (not in the seed): the text of each file a run analysed, kept so that
+    a file can be read with its findings inline and an upload re-analysed without uploading it again.
+    Deleted with its run."""
+
+    __tablename__ = "run_sources"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("analysis_runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(String, primary_key=True)
+    content: Mapped[str] = mapped_column(Text, nullable=False)

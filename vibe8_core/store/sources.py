@@ -1,0 +1,49 @@
+"""The kept text of a run's files: written with the run, read one file at a time, owner-checked."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from vibe8_core.store.errors import NotFoundError
+from vibe8_core.store.models import AnalysisRun, RunSource
+
+
+def storable(text: str) -> str:
+    """Text PostgreSQL accepts as it is shown: no NUL, no lone surrogate (SQLite would take both)."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+
+
+class RunSourceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, run_id: uuid.UUID, files: Mapping[str, str]) -> None:
+        self.session.add_all(
+            RunSource(run_id=run_id, path=path, content=storable(text)) for path, text in files.items()
+        )
+        self.session.flush()
+
+    def _owned(self, run_id: uuid.UUID, user_id: uuid.UUID) -> Select[tuple[RunSource]]:
+        owned = select(AnalysisRun.run_id).where(AnalysisRun.run_id == run_id, AnalysisRun.user_id == user_id)
+        return select(RunSource).where(RunSource.run_id.in_(owned))
+
+    def paths(self, run_id: uuid.UUID, user_id: uuid.UUID) -> list[str]:
+        """The kept files' paths (empty for another user's run, or a run from before sources were kept)."""
+        stmt = self._owned(run_id, user_id).with_only_columns(RunSource.path).order_by(RunSource.path)
+        return list(self.session.scalars(stmt))
+
+    def get(self, run_id: uuid.UUID, user_id: uuid.UUID, path: str) -> str:
+        """One file's text; NotFoundError when it was not kept or the run is not the user's."""
+        content = self.session.scalar(
+            self._owned(run_id, user_id).where(RunSource.path == path).with_only_columns(RunSource.content)
+        )
+        if content is None:
+            raise NotFoundError()
+        return content
+
+    def all(self, run_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, str]:
+        return {row.path: row.content for row in self.session.scalars(self._owned(run_id, user_id))}

@@ -36,6 +36,13 @@ def _cancel(user_id: uuid.UUID, job: JobRecord) -> None:
     st.toast(f"Cancelled {job.project_name or 'the analysis'}.")
 
 
+def _cancel_all(user_id: uuid.UUID, jobs: list[JobRecord]) -> None:
+    for job in jobs:
+        with contextlib.suppress(NotFoundError):
+            cancel_job(resources.database(), user_id, job.job_id)
+    st.toast(f"Cancelled {len(jobs)} queued analyses.")
+
+
 def _cancel_button(where: Any, user_id: uuid.UUID, job: JobRecord) -> None:
     where.button("Cancel", key=f"cancel_{job.job_id}", icon=":material/cancel:", on_click=_cancel, args=(user_id, job))
 
@@ -59,7 +66,10 @@ def _failed(job: JobRecord, forget: Callable[[list[str]], None]) -> None:
 
 def _queued(user_id: uuid.UUID, queued: list[JobRecord]) -> None:
     with st.container(border=True):
-        st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
+        head, every = st.columns([5, 1], vertical_alignment="center")
+        head.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
+        if len(queued) > 1:
+            every.button("Cancel all", key="cancel_all_queued", on_click=_cancel_all, args=(user_id, queued))
         for job in reversed(queued):  # oldest first: the order they will run in
             name, cancel = st.columns([5, 1], vertical_alignment="center")
             name.caption(_title(job))

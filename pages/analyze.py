@@ -42,20 +42,22 @@ else:
 
 def authorship_inputs(prefix: str) -> Authorship:
     project = st.text_input(
-        "Project name", key=f"{prefix}_project", placeholder="defaults to the file or repository name"
-    )  # fmt: skip
+        "Project name",
+        key=forms.field_key(st.session_state, prefix, "project"),
+        placeholder="defaults to the file or repository name",
+    )
     left, right = st.columns(2)
     kind = left.radio(
         "Who wrote the code?",
         ["human", "ai"],
-        key=f"{prefix}_author",
+        key=forms.field_key(st.session_state, prefix, "author"),
         horizontal=True,
         format_func={"human": "A human", "ai": "An AI"}.__getitem__,
     )
     model = right.selectbox(
         "AI model" if kind == "ai" else "Author (optional)",
         AI_MODELS if kind == "ai" else (HUMAN_AUTHOR,),
-        key=f"{prefix}_model_{kind}",
+        key=forms.field_key(st.session_state, prefix, f"model_{kind}"),
         index=None if kind == "ai" else 0,
         accept_new_options=True,
         placeholder="choose or type a model name" if kind == "ai" else "a name, or developer",
@@ -80,7 +82,7 @@ with upload_tab:
     uploaded = st.file_uploader(
         f"A .py file or a .zip / .tar.gz archive (up to {limit_mb} MB)",
         type=["py", "zip", "gz", "tgz"],
-        key=forms.uploader_key(st.session_state),  # a new key is an empty uploader
+        key=forms.field_key(st.session_state, "upload", "file"),
     )
     who = authorship_inputs("upload")
     if st.button("Analyze upload", type="primary", key="submit_upload"):
@@ -95,10 +97,14 @@ with upload_tab:
                 confirm_queued("upload")
 
 with github_tab:
-    url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
+    url = st.text_input(
+        "Repository URL",
+        key=forms.field_key(st.session_state, "github", "url"),
+        placeholder="https://github.com/owner/repository",
+    )
     if problem := github_url_problem(url, settings.sources):
         st.caption(f":red[{problem}]")
-    branch = st.text_input("Branch", key="github_branch", value="main")
+    branch = st.text_input("Branch", key=forms.field_key(st.session_state, "github", "branch"), value="main")
     who = authorship_inputs("github")
     if st.button("Analyze repository", type="primary", key="submit_github"):
         if not url.strip():

@@ -33,21 +33,21 @@ def authorship_problem(who: Authorship) -> str | None:
     return None
 
 
-UPLOADER_GENERATION = "vibe8_uploader_generation"
-_FORM_FIELDS = {"upload": ("project", "author", "model_human", "model_ai"),
-                "github": ("url", "branch", "project", "author", "model_human", "model_ai")}  # fmt: skip
+def _generation_key(prefix: str) -> str:
+    return f"vibe8_{prefix}_form_generation"
 
 
-def uploader_key(state: MutableMapping[str, Any]) -> str:
-    """The upload widget's key: a file uploader cannot be emptied from code, but one with a new key
-    starts empty."""
-    generation = state.get(UPLOADER_GENERATION, 0)
-    return f"upload_file_{generation}" if generation else "upload_file"
+def field_key(state: MutableMapping[str, Any], prefix: str, field: str) -> str:
+    """A form field's widget key, e.g. "upload_project". A submitted form gets new keys: a widget
+    with a new key starts empty, whereas clearing a key's value is undone by the browser, which
+    sends the value it still shows with the next rerun (and an uploader cannot be cleared at all)."""
+    generation = state.get(_generation_key(prefix), 0)
+    return f"{prefix}_{field}" + (f"_{generation}" if generation else "")
 
 
 def reset_form(state: MutableMapping[str, Any], prefix: str) -> None:
-    """Forget what the submitted form (upload or github) held, so that it shows empty again."""
-    for field in _FORM_FIELDS[prefix]:
-        state.pop(f"{prefix}_{field}", None)
-    if prefix == "upload":
-        state[UPLOADER_GENERATION] = state.get(UPLOADER_GENERATION, 0) + 1
+    """Show the submitted form (upload or github) empty again, forgetting the values it held."""
+    stale = [key for key in state if isinstance(key, str) and key.startswith(f"{prefix}_")]
+    for key in stale:
+        state.pop(key, None)
+    state[_generation_key(prefix)] = state.get(_generation_key(prefix), 0) + 1

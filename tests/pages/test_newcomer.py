@@ -32,6 +32,7 @@ def test_score_change_text():
 
 def test_every_table_shows_a_dash_for_a_missing_figure(seed, alice, open_page):
     seed.run(alice, project="solo")
+    seed.run(alice, project="lib", author_type="ai", author_model="claude", seed=4)  # Trends compares lib's two
     base = seed.run(alice, project="lib", author_type="ai", author_model="claude", seed=2)
     for page in ("pages/human_vs_ai.py", "pages/trends.py", "pages/history.py", "pages/explorer.py"):
         at = open_page(alice, page, **({"run": str(base.run_id)} if page.endswith("explorer.py") else {}))

@@ -13,7 +13,6 @@ import streamlit as st
 
 from vibe8_core.dashboard import resources, widgets
 from vibe8_core.dashboard.progress import JobProgress, job_progress
-from vibe8_core.jobs.control import cancel_job
 from vibe8_core.store import JobRecord, NotFoundError
 
 FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id) for completed jobs already deleted
@@ -30,17 +29,16 @@ def _title(job: JobRecord) -> str:
 
 
 def _cancel(user_id: uuid.UUID, job: JobRecord) -> None:
-    """The Cancel button's callback: it runs before the list is drawn again, so the list shows it."""
+    """The Cancel button's callback: it runs before the list is drawn again, so the list shows it (and
+    draws nothing itself: a callback of a fragment's button must not)."""
     with contextlib.suppress(NotFoundError):  # it finished or went meanwhile: the list shows which
-        cancel_job(resources.database(), user_id, job.job_id)
-    st.toast(f"Cancelled {job.project_name or 'the analysis'}.")
+        resources.service().jobs.cancel(user_id, job.job_id)
 
 
 def _cancel_all(user_id: uuid.UUID, jobs: list[JobRecord]) -> None:
     for job in jobs:
         with contextlib.suppress(NotFoundError):
-            cancel_job(resources.database(), user_id, job.job_id)
-    st.toast(f"Cancelled {len(jobs)} queued analyses.")
+            resources.service().jobs.cancel(user_id, job.job_id)
 
 
 def _cancel_button(where: Any, user_id: uuid.UUID, job: JobRecord) -> None:

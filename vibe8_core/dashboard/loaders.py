@@ -20,7 +20,7 @@ from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
 from vibe8_core.service import HistoryStamp, parse_run_id
-from vibe8_core.store import JobRecord, NotFoundError, RunRecord
+from vibe8_core.store import JobRecord, RunRecord
 
 
 @contextmanager
@@ -86,11 +86,7 @@ def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
 
 def run_source(user_id: uuid.UUID, raw_run_id: Any, path: str) -> str | None:
     """The kept text of one of the run's files; None when it was not kept (never cached: one row)."""
-    with resources.database().unit_of_work() as uow:
-        try:
-            return uow.sources.get(parse_run_id(raw_run_id), user_id, path)
-        except NotFoundError:
-            return None
+    return resources.service().runs.source(user_id, raw_run_id, path)
 
 
 def forget_run_caches() -> None:

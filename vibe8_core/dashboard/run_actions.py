@@ -7,7 +7,6 @@ import uuid
 import streamlit as st
 
 from vibe8_core.dashboard import loaders, resources
-from vibe8_core.jobs.control import reanalyse_run, relabel_run
 from vibe8_core.jobs.submissions import AI_MODELS, HUMAN_AUTHOR, Authorship, SubmissionError
 from vibe8_core.store import AccessError, RunRecord
 
@@ -20,7 +19,7 @@ def reanalyse_button(user_id: uuid.UUID, run: RunRecord) -> None:
     if st.button("Re-analyze", key="run_reanalyse", icon=":material/refresh:", help=f"Queue a new run: {what}."):
         current = resources.settings()
         try:
-            reanalyse_run(resources.database(current), current, user_id, run.run_id)
+            resources.service(current).runs.reanalyse(user_id, run.run_id)
         except SubmissionError as exc:
             st.error(str(exc))
         except AccessError as exc:
@@ -44,7 +43,7 @@ def relabel_popover(user_id: uuid.UUID, run: RunRecord) -> None:
         if st.form_submit_button("Save", type="primary"):
             who = Authorship(project_name=project, author_type=kind, author_model=model)
             try:
-                relabel_run(resources.database(), user_id, run.run_id, who)
+                resources.service().runs.relabel(user_id, run.run_id, who)
             except SubmissionError as exc:
                 st.error(str(exc))
             except AccessError as exc:

@@ -179,10 +179,8 @@ def narrowed_multiselect(container: Any, label: str, options: list[str], key: st
 
 def delete_runs(user_id: uuid.UUID, run_ids: list[str], notice_key: str) -> None:
     """Delete the user's chosen runs (all or none), then rerun with a notice."""
-    from vibe8_core.jobs.control import delete_runs as delete_all
-
     try:
-        count = delete_all(resources.database(), user_id, [loaders.parse_run_id(run_id) for run_id in run_ids])
+        count = resources.service().runs.delete_many(user_id, list(run_ids))
     except AccessError:
         refusal()
         return

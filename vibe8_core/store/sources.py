@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ class RunSourceRepository:
         )
         self.session.flush()
 
-    def _owned(self, run_id: uuid.UUID, user_id: uuid.UUID) -> Select[tuple[RunSource]]:
+    def _owned(self, run_id: uuid.UUID, user_id: uuid.UUID) -> Select[Any]:
         owned = select(AnalysisRun.run_id).where(AnalysisRun.run_id == run_id, AnalysisRun.user_id == user_id)
         return select(RunSource).where(RunSource.run_id.in_(owned))
 
@@ -43,7 +44,8 @@ class RunSourceRepository:
         )
         if content is None:
             raise NotFoundError()
-        return content
+        return str(content)
 
     def all(self, run_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, str]:
-        return {row.path: row.content for row in self.session.scalars(self._owned(run_id, user_id))}
+        rows = self.session.scalars(self._owned(run_id, user_id))
+        return {str(row.path): str(row.content) for row in rows}

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import socket
+import sys
 from dataclasses import dataclass
 
 from vibe8_core.config import PROJECT_ROOT, Settings
@@ -68,8 +70,14 @@ def serve(settings: Settings, options: ServeOptions) -> int:
 
         streamlit_cli.main(args=_streamlit_args(options), prog_name="streamlit", standalone_mode=False)
     finally:
-        handed_back = embedded.shutdown()
+        handed_back, busy = embedded.shutdown()
         if handed_back:
             log.warning("returned %d unfinished job(s) to the queue; the next start picks them up", handed_back)
         db.dispose()
+    if busy:
+        # A worker thread is still inside a tool, with its job already handed back (its writes are fenced
+        # off): leave now, rather than let the interpreter's teardown shut its process pool under it.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(0)
     return 0

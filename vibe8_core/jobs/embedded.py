@@ -40,13 +40,14 @@ def running() -> JobRunner | None:
     return _runner
 
 
-def shutdown(grace_s: float = SHUTDOWN_GRACE_S) -> int:
-    """Stop the runner, if one runs, handing its jobs back to the queue; how many it handed back."""
+def shutdown(grace_s: float = SHUTDOWN_GRACE_S) -> tuple[int, bool]:
+    """Stop the runner, if one runs, handing its jobs back to the queue. Returns how many it handed
+    back, and whether a worker thread is still busy inside a tool (its job already handed back)."""
     global _runner
     with _lock:
         runner, _runner = _runner, None
     if runner is None:
-        return 0
+        return 0, False
     released = runner.shutdown(grace_s)
     log.info("embedded job runner stopped")
-    return released
+    return released, runner.alive

@@ -94,6 +94,7 @@ class EngineSettings:
     file_timeout_s: float = 60.0  # one file's per-file metrics; past it the file keeps what it has
     max_file_mb: int = 10  # larger Python files are counted and named in errors, not analysed
     churn_max_commits: int = 5000  # newest commits read by the churn collector
+    authorship_signals: Path | None = None  # a JSON file of extra AI / automation commit signals
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,7 @@ class SourceSettings:
     max_entries: int = 20_000
     max_compression_ratio: int = 200
     git_allowed_hosts: tuple[str, ...] = ("github.com",)
-    git_clone_depth: int = 200
+    git_clone_depth: int = 0  # 0: the whole history (git blame needs it; a shallow clone attributes partially)
     git_clone_timeout_s: float = 300.0
     git_clone_max_bytes: int = 1024 * 1024 * 1024
     # Extra `git -c key=value` pairs, so that tests (and a deployment's mirror) can rewrite https://github.com/
@@ -185,6 +186,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             file_timeout_s=_float(env, "VIBE8_FILE_TIMEOUT", eng_default.file_timeout_s, 0.1),
             max_file_mb=_int(env, "VIBE8_MAX_FILE_MB", eng_default.max_file_mb, 1),
             churn_max_commits=_int(env, "VIBE8_CHURN_MAX_COMMITS", eng_default.churn_max_commits, 1),
+            authorship_signals=Path(raw) if (raw := env.get("VIBE8_AUTHORSHIP_SIGNALS", "").strip()) else None,
         ),
         sources=SourceSettings(
             upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,
@@ -194,7 +196,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
             max_compression_ratio=_int(env, "VIBE8_ARCHIVE_MAX_RATIO", src_default.max_compression_ratio, 1),
             git_allowed_hosts=_list(env, "VIBE8_GIT_ALLOWED_HOSTS", src_default.git_allowed_hosts),
             git_extra_config=tuple(env.get("VIBE8_GIT_EXTRA_CONFIG", "").split()),
-            git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 1),
+            git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 0),
             git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
             git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1) << 20,
             workspace_dir=Path(raw_dir) if (raw_dir := env.get("VIBE8_WORKSPACE_DIR", "").strip()) else None,

@@ -9,6 +9,7 @@ tools (ruff, vulture, git); it returns aggregate metrics, per-file fields and fi
 from __future__ import annotations
 
 import ast
+import logging
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future
@@ -24,6 +25,7 @@ from vibe8_core.collectors.raw_lines import raw_counts
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding
 
+log = logging.getLogger(__name__)
 # The fields of statements, exception handlers and match cases that hold statements.
 STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -183,6 +185,20 @@ class ProjectContext:
     def time_left(self) -> float:
         return max(0.1, self.deadline - time.monotonic())
 
+    def started_result(self, name: str) -> Any | None:
+        """What collector `name`'s `start` began, once done; None when nothing was started or its worker
+        was lost to another file's crash (then the collector runs the work once more itself)."""
+        future = self.started.get(name)
+        if future is None:
+            return None
+        try:
+            return future.result(timeout=self.time_left())
+        except TimeoutError:
+            raise TimeoutError(f"no answer within {self.time_left():g} s") from None
+        except Exception as exc:  # noqa: BLE001 - a lost worker: the caller runs the work again
+            log.debug("the early step of %s failed (%s); running it again", name, type(exc).__name__)
+            return None
+
     def sections(self, name: str) -> Iterator[tuple[FileRecord, dict[str, Any]]]:
         """(file, section) for every file where collector `name` produced a section."""
         for record in self.files:
@@ -225,9 +241,22 @@ class Collector:
         """Per-file step, run in a worker; the default collector has none."""
         return None
 
-    def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
-        """Optionally begin, in a worker, cross-file work that needs only the files themselves, so that it
-        runs beside the per-file phase; `collect` finds the future in `project.started`. Default: nothing."""
+    def start(
+        self,
+        root: Path,
+        paths: list[str],
+        submit: Callable[..., Future[Any]],
+        settings: EngineSettings,
+        history: bool,
+    ) -> Future[Any] | None:
+        """Optionally begin, in a worker, cross-file work that needs only the files themselves (and, when
+        `history`, their git history), so that it runs beside the per-file phase; `collect` finds the
+        future in `project.started`. Default: nothing."""
+        return None
+
+    def finish_entry(self, entry: dict[str, Any]) -> None:
+        """Once every collector's fields and findings are in a file's entry: join them (authorship marks
+        blocks and findings). Default: nothing."""
         return None
 
     def collect(self, project: ProjectContext) -> CollectorResult:

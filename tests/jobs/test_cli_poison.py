@@ -10,13 +10,18 @@ import pytest
 from tests.jobs.conftest import GOOD_PY, job_row
 from tests.jobs.test_cli import _run
 from vibe8_core.store import Database, NewRun
-from vibe8_core.terminal import printable
+from vibe8_core.terminal import one_line, printable
 
 NOT_UTF8 = os.fsdecode(b"caf\xe9")  # what argv holds for bytes that are not UTF-8
 
 
 def test_printable_escapes_what_a_terminal_would_act_on() -> None:
     assert printable("\x1b[31mred\x07\u202egnp.py\udcff\n\tok é") == "\\x1b[31mred\\x07\\u202egnp.py\\udcff\n\tok é"
+    assert printable("a\u200fb") == "a\\u200fb"  # a right-to-left mark reorders what follows
+
+
+def test_one_line_keeps_a_quoted_value_on_its_line() -> None:
+    assert one_line("evil\n  fake.py:1 OK\tx\x1b[2J") == "evil\\x0a  fake.py:1 OK\\x09x\\x1b[2J"
 
 
 @pytest.mark.parametrize(

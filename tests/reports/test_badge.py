@@ -21,8 +21,11 @@ METRICS = {"docs": {"coverage_pct": 70}}  # one score (docstring coverage): 70, 
         (METRICS, "B 70", "Vibe8 code quality: grade B, score 70 out of 100", "#558b2f"),
         ({"docs": {"coverage_pct": 10}}, "E 10", "Vibe8 code quality: grade E, score 10 out of 100", "#c62828"),
         ({}, "no score", "Vibe8 code quality: no score", "#6e6e6e"),
+        # No file parses: lint and size measured something, but the run has no overall score.
+        ({**METRICS, "size": {"files": 2, "files_parsed": 0, "sloc": 10}, "lint": {"total": 1}},
+         "no score", "Vibe8 code quality: no score", "#6e6e6e"),
     ],
-)
+)  # fmt: skip
 def test_badge_svg(metrics: dict, shown: str, spoken: str, colour: str) -> None:
     root = ET.fromstring(badge_svg(metrics))
     assert root.tag == f"{SVG}svg" and root.get("role") == "img" and root.get("aria-label") == spoken

@@ -44,6 +44,12 @@ def test_broken_gates(spec: GateSpec, expected: list[str]) -> None:
     assert broken_gates(spec, METRICS, new_findings=3) == expected
 
 
+def test_a_run_whose_files_do_not_parse_fails_an_overall_gate_for_want_of_a_score() -> None:
+    unparsed = {**METRICS, "size": {**METRICS["size"], "files_parsed": 0}}
+    assert overall_score(scores_of(unparsed)) is not None  # lint and size measured, the rest could not
+    assert broken_gates(GateSpec(fail_under="E"), unparsed) == ["overall: no overall score, below the required E."]
+
+
 def test_gate_file_and_flags_merge(tmp_path: Path) -> None:
     gate = tmp_path / "gate.toml"
     gate.write_text('fail-under = "b"\nfail-on-new = true\n[fail-under-score]\nlint = 80\nmi = 50\n')

@@ -22,9 +22,9 @@ from vibe8_core.reports.baseline import Comparison, compare_findings, finding_li
 from vibe8_core.reports.fingerprints import findings_of
 from vibe8_core.reports.runs_io import RunFileError, read_json_file
 from vibe8_core.reports.sarif import sarif_log
-from vibe8_core.reports.terminal import for_terminal
 from vibe8_core.store import UserRecord
 from vibe8_core.store.backup import BackupError
+from vibe8_core.terminal import one_line
 
 EXIT_GATE_BROKEN = 1
 FORMATS = ("text", "json", "sarif")
@@ -120,7 +120,7 @@ def _new_findings_note(comparison: Comparison) -> str:
         f"({len(comparison.existing)} existing, {len(comparison.fixed)} fixed)"
     )
     lines = finding_lines(list(comparison.new), SHOWN_NEW_FINDINGS)
-    return "\n".join([head + (":" if lines else "."), *("  " + for_terminal(line) for line in lines)]) + "\n"
+    return "\n".join([head + (":" if lines else "."), *("  " + one_line(line) for line in lines)]) + "\n"
 
 
 def render_report(result: Any, fmt: str, comparison: Comparison | None, render_summary: Callable[[Any], str]) -> str:

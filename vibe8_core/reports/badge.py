@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from vibe8_core.scoring import grade_for_score, overall_score, scores_of
+from vibe8_core.scoring import grade_for_score, run_overall
 
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#b58900", "D": "#d84315", "E": "#c62828"}
 NO_GRADE_COLOUR = "#6e6e6e"
@@ -25,7 +25,7 @@ def _text_width(text: str) -> float:
 
 def badge_text(metrics: Mapping[str, Any]) -> tuple[str, str]:
     """(value shown on the badge, sentence for screen readers) for a run's metrics."""
-    overall = overall_score(scores_of(metrics))
+    overall = run_overall(metrics)
     grade = grade_for_score(overall)
     if overall is None:
         return "no score", "Vibe8 code quality: no score"

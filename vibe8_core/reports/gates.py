@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.scoring import GRADE_THRESHOLDS, grade_for_score, overall_score, score_specs, scores_of
+from vibe8_core.scoring import GRADE_THRESHOLDS, grade_for_score, run_overall, score_specs, scores_of
 
 GRADES = tuple(grade for _, grade in GRADE_THRESHOLDS) + ("E",)
 SEVERITY_LEVELS = ("high", "medium", "low")
@@ -141,7 +141,7 @@ def broken_gates(spec: GateSpec, metrics: Mapping[str, Any], new_findings: int |
     broken = []
     scores = scores_of(metrics)
     if spec.fail_under:
-        overall = overall_score(scores)
+        overall = run_overall(metrics)
         grade = grade_for_score(overall)
         if overall is None or GRADES.index(grade) > GRADES.index(spec.fail_under):
             shown = "no overall score" if overall is None else f"grade {grade} (score {overall:g})"

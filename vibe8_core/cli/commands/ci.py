@@ -15,9 +15,9 @@ from vibe8_core.cli.reporting import emit, refusing, stored_tree
 from vibe8_core.reports.badge import badge_svg
 from vibe8_core.reports.baseline import diff_trees, finding_lines
 from vibe8_core.reports.runs_io import dumps_document, export_run, import_run, read_json_file
-from vibe8_core.reports.terminal import for_terminal
 from vibe8_core.service import parse_run_id
 from vibe8_core.store.backup import backup_database
+from vibe8_core.terminal import one_line
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -69,7 +69,7 @@ def cmd_diff(args: argparse.Namespace, ctx: CliContext) -> int:
             was = "-" if change.before is None else change.before
             now = "-" if change.after is None else change.after
             out.append(f"  {change.path}: {change.kind} {change.name}: {was} -> {now}")
-    print("\n".join(for_terminal(line) for line in out))
+    print("\n".join(one_line(line) for line in out))
     return 0
 
 

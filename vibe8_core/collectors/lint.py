@@ -10,8 +10,10 @@ found; that file is named in `errors` and the others are still linted.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -97,6 +99,14 @@ def _finding(diagnostic: dict[str, Any]) -> Finding:
     )
 
 
+def _paths_as_ruff_names_them(paths: list[str]) -> dict[str, str]:
+    """Ruff's name for each path -> the path. Ruff writes the bytes of a file name that are not UTF-8 as
+    U+FFFD; names that then read the same cannot be told apart, so none of them is joined."""
+    names = {path: os.fsencode(path).decode("utf-8", "replace") for path in paths}
+    taken = Counter(names.values())
+    return {name: path for path, name in names.items() if taken[name] == 1}
+
+
 class LintCollector(Collector):
     spec = CollectorSpec(
         name="lint",
@@ -123,11 +133,11 @@ class LintCollector(Collector):
         result = CollectorResult(metrics={})
         paths = [record.path for record in project.files]
         diagnostics = lint_paths(project.root, paths, project.time_left(), result.errors)
-        known = set(paths)
+        known = _paths_as_ruff_names_them(paths)
         root = project.root.resolve()
         for diagnostic in diagnostics:
-            path = Path(diagnostic["filename"]).resolve().relative_to(root).as_posix()
-            if path in known:
+            path = known.get(Path(diagnostic["filename"]).resolve().relative_to(root).as_posix())
+            if path is not None:
                 result.add_finding(path, _finding(diagnostic))
         noqa = 0
         for record, section in project.sections(self.name):

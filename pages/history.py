@@ -1,16 +1,18 @@
-"""History: the user's runs, newest first, with filters, open, export, import and delete."""
+"""History: the user's runs, filtered, sorted and paged by the database; open, export, import and delete."""
 
 from functools import partial
 
 import streamlit as st
 
-from vibe8_core.dashboard import compare_view, resources, widgets
-from vibe8_core.dashboard.frames import HistoryFilter, export_csv, export_json, filter_runs, ordered_unique
+from vibe8_core.dashboard import compare_view, frames, loaders, resources, widgets
 from vibe8_core.dashboard.run_files import export_text, import_file
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.reports.runs_io import RunFileError
 from vibe8_core.scoring import score_specs
-from vibe8_core.store import AccessError
+from vibe8_core.store import AccessError, RunFilter, RunSort, utc_day_bounds
+
+AUTHOR_LABELS = {"any": "Any", "human": "Human", "ai": "AI"}
+PAGE_SIZES = [25, 50, 100, 200]
 
 user = current_user()
 st.title("History")
@@ -29,25 +31,43 @@ with st.expander("Import a run", icon=":material/upload:"):
             st.session_state["vibe8_history_notice"] = f"Imported run {outcome.run_id}{note}."
             st.rerun()
 
-runs = widgets.runs_or_demo(user.id, key="history_demo")
+total = widgets.demo_if_empty(user.id, key="history_demo")
+choices = loaders.history_choices(user.id)
 
 with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
     first, second, third, fourth = st.columns([2, 1, 2, 2])
-    projects = first.multiselect("Project", ordered_unique(runs["project"]), key="history_projects")
-    author = second.selectbox(
-        "Author",
-        ["any", "human", "ai"],
-        key="history_author",
-        format_func={"any": "Any", "human": "Human", "ai": "AI"}.get,
-    )
-    models = third.multiselect("Model", ordered_unique(runs["author_model"]), key="history_models")
-    oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
-    dates = fourth.date_input("Date range", (oldest, newest), key="history_dates")
-    start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
-    filters = HistoryFilter(tuple(projects), None if author == "any" else author, tuple(models), start, end)
-shown = filter_runs(runs, filters)
+    projects = first.multiselect("Project", choices.projects, key="history_projects")
+    author = second.selectbox("Author", ["any", "human", "ai"], key="history_author", format_func=AUTHOR_LABELS.get)
+    models = third.multiselect("Model", choices.models, key="history_models")
+    start, end = widgets.date_range(fourth, choices.created, key="history_dates")
+    search_col, study_col = st.columns([3, 3])
+    search = search_col.text_input("Search", key="history_search", placeholder="a piece of a project, file or URL")
+    studies = study_col.multiselect("Study", choices.studies, key="history_studies", disabled=not choices.studies)
+    created_from, created_to = utc_day_bounds(start, end)
+    filters = RunFilter(tuple(projects), None if author == "any" else author, tuple(models), tuple(studies),
+                        created_from, created_to, search.strip())  # fmt: skip
 
-st.caption(f"{len(shown):,} of {len(runs):,} runs · click a column header to sort")
+labels = frames.sort_labels()
+by_col, order_col, size_col, _ = st.columns([2, 2, 1, 1])
+sort_key = by_col.selectbox("Sort by", list(labels), format_func=labels.__getitem__, key="history_sort")
+descending = order_col.segmented_control("Order", ["descending", "ascending"], default="descending",
+                                         key="history_order") != "ascending"  # fmt: skip
+page_size = size_col.selectbox("Rows per page", PAGE_SIZES, index=1, key="history_page_size")
+sort = RunSort(sort_key, descending)
+if st.session_state.get("history_query") != (filters, sort, page_size):  # a new question starts at page 1
+    st.session_state["history_query"] = (filters, sort, page_size)
+    st.session_state["history_page"] = 1
+shown, found = loaders.history_page(user.id, filters, sort, st.session_state.get("history_page", 1), page_size)
+st.session_state["history_page"] = found.page  # a page past the end (runs deleted meanwhile) is the last one
+
+if found.rows:
+    last_row = found.first_row + len(found.rows) - 1
+    st.caption(
+        f"{found.matching:,} of {total:,} runs match · rows {found.first_row:,}–{last_row:,}"
+        f" · sorted by {labels[sort_key].lower()} (a click on a column header re-sorts this page only)"
+    )
+else:
+    st.info(f"None of your {total:,} runs matches these filters.")
 table = shown.assign(open=shown["run_id"].map(lambda run_id: f"/run?run={run_id}"))
 score_columns = {f"score_{spec.key}": spec.short for spec in score_specs() if spec.short}
 st.dataframe(
@@ -78,14 +98,18 @@ st.dataframe(
     key="history_table",
 )
 
+if found.pages > 1:
+    st.number_input(f"Page (of {found.pages:,})", min_value=1, max_value=found.pages, key="history_page")
+
+st.markdown(f"**Export the {found.matching:,} matching runs**")
+everything = partial(loaders.runs_for, user.id, filters, sort)
 left, right, _ = st.columns([1, 1, 4])
-left.download_button(
-    "Export CSV", partial(export_csv, shown), "vibe8-history.csv", "text/csv", icon=":material/download:"
-)
-right.download_button(
-    "Export JSON", partial(export_json, shown), "vibe8-history.json", "application/json", icon=":material/download:"
-)
-compare_view.export_buttons(user.id, shown, key="history_research", stem="vibe8-history")  # docs/DATA.md
+left.download_button("Export CSV", lambda: frames.export_csv(everything()), "vibe8-history.csv", "text/csv",
+                     icon=":material/download:")  # fmt: skip
+right.download_button("Export JSON", lambda: frames.export_json(everything()), "vibe8-history.json",
+                      "application/json", icon=":material/download:")  # fmt: skip
+matching_ids = partial(loaders.matching_run_ids, user.id, filters, sort)
+compare_view.export_buttons(user.id, matching_ids, key="history_research", stem="vibe8-history")  # docs/DATA.md
 
 st.subheader("Open, export or delete a run")
 chosen = widgets.run_picker(shown, "Run", key="history_run")

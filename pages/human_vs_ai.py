@@ -4,27 +4,24 @@ and the paired view of projects matched within a study (Wilcoxon signed-rank).""
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, compare_view, widgets
+from vibe8_core.dashboard import charts, compare_view, loaders, widgets
 from vibe8_core.dashboard.compare import GROUPINGS, group_means, metric_catalogue, ordered_groups, prepare_groups
-from vibe8_core.dashboard.frames import HistoryFilter, filter_runs, ordered_unique
 from vibe8_core.dashboard.session import current_user
+from vibe8_core.store import RunFilter, utc_day_bounds
 
 user = current_user()
 st.title("Human vs AI")
 st.caption("Do human- and AI-written projects differ? Each run counts once; counts are per 1,000 lines.")
-runs = widgets.runs_or_demo(user.id, key="compare_demo")
+widgets.demo_if_empty(user.id, key="compare_demo")
+choices = loaders.history_choices(user.id)
 
 first, second, third, fourth = st.columns([1, 2, 2, 2])
 grouping = first.radio("Group by", list(GROUPINGS), format_func=GROUPINGS.get, key="compare_grouping")
-studies = second.multiselect("Studies", ordered_unique(runs["study"].dropna()), key="compare_studies")
-projects = third.multiselect("Projects", ordered_unique(runs["project"]), key="compare_projects")
-oldest, newest = runs["created_at"].min().date(), runs["created_at"].max().date()
-dates = fourth.date_input("Date range", (oldest, newest), key="compare_dates")
-start, end = (tuple(dates) + (None, None))[:2] if isinstance(dates, tuple | list) else (dates, None)
-chosen = filter_runs(runs, HistoryFilter(tuple(projects), date_from=start, date_to=end))
-if studies:
-    chosen = chosen[chosen["study"].isin(studies)]
-shown = prepare_groups(chosen, grouping)
+studies = second.multiselect("Studies", choices.studies, key="compare_studies")
+projects = third.multiselect("Projects", choices.projects, key="compare_projects")
+created_from, created_to = utc_day_bounds(*widgets.date_range(fourth, choices.created, key="compare_dates"))
+filters = RunFilter(tuple(projects), studies=tuple(studies), created_from=created_from, created_to=created_to)
+shown = prepare_groups(loaders.runs_for(user.id, filters), grouping)
 
 counts = shown["group"].value_counts()
 left, right = st.columns([1, 2])

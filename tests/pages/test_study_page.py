@@ -55,13 +55,13 @@ def test_a_study_shows_no_warning_and_a_paired_view(study_runs, open_page):
 
 def test_report_and_research_tables_of_the_shown_runs(page_env, study_runs):
     with page_env.unit_of_work() as uow:
-        frame = runs_frame(uow.runs.summaries_for_user(study_runs.id, RunFilter(study="bench")))
+        frame = runs_frame(uow.runs.summaries_for_user(study_runs.id, RunFilter(studies=("bench",))))
     shown = compare.prepare_groups(frame, "author_type")
     report = compare_view._report(study_runs.id, shown, "Human", "AI").decode()
     assert report.startswith("<!DOCTYPE html>") and "Wilcoxon" in report and "Holm" in report
     assert report.count("<h2>") == 6 and "task11" in report and "<code>not recorded</code>" in report
     assert "<script src=" not in report and len(report) > 3_000_000  # plotly.js inlined: self-contained
-    data = compare_view._export(study_runs.id, shown["run_id"].tolist(), "function", "parquet")
+    data = compare_view._export(study_runs.id, shown["run_id"].tolist, "function", "parquet")
     functions = pd.read_parquet(io.BytesIO(data))
     assert set(functions["run_id"]) == set(shown["run_id"]) and set(functions["study"]) == {"bench"}
     assert functions["complexity"].notna().all() and uuid.UUID(functions["run_id"].iloc[0])

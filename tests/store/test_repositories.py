@@ -79,9 +79,9 @@ def test_runs_history_newest_first_with_paging_and_filters(db: Database) -> None
         page = uow.runs.list_for_user(ada.id, limit=2, offset=2)
         assert [r.run_id for r in page] == [created[2].run_id, created[1].run_id]
         assert uow.runs.count_for_user(ada.id) == 5
-        assert uow.runs.count_for_user(ada.id, RunFilter(project_name="p1")) == 2
+        assert uow.runs.count_for_user(ada.id, RunFilter(projects=("p1",))) == 2
         assert {r.author_type for r in uow.runs.list_for_user(ada.id, RunFilter(author_type="ai"))} == {"ai"}
-        assert uow.runs.count_for_user(ada.id, RunFilter(author_model="nobody")) == 0
+        assert uow.runs.count_for_user(ada.id, RunFilter(author_models=("nobody",))) == 0
         since = uow.runs.list_for_user(ada.id, RunFilter(created_from=created[3].created_at))
         assert [r.run_id for r in since] == [created[4].run_id, created[3].run_id]
         until = uow.runs.list_for_user(ada.id, RunFilter(created_to=created[0].created_at))
@@ -232,7 +232,7 @@ def test_summaries_and_headers_list_the_owners_runs_newest_first(db: Database) -
         full = uow.runs.list_for_user(ada.id, limit=None)
         rows = uow.runs.summaries_for_user(ada.id)
         headers = uow.runs.headers_for_user(ada.id)
-        only_p1 = uow.runs.summaries_for_user(ada.id, RunFilter(project_name="p1"))
+        only_p1 = uow.runs.summaries_for_user(ada.id, RunFilter(projects=("p1",)))
     newest_first = [run.run_id for run in reversed(created)]
     assert [row.run_id for row in rows] == [header.run_id for header in headers] == newest_first
     for row, header, record in zip(rows, headers, full, strict=True):

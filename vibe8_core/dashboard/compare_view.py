@@ -7,6 +7,7 @@ Drawn here so that the page stays a list of sections; the numbers come from `com
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import pandas as pd
@@ -86,19 +87,20 @@ def _report(user_id: uuid.UUID, runs: pd.DataFrame, group_a: str, group_b: str) 
     return study_report(runs, group_a, group_b, versions, title).encode()
 
 
-def _export(user_id: uuid.UUID, run_ids: list[str], level: str, fmt: str) -> bytes:
-    ids = [uuid.UUID(run_id) for run_id in run_ids]
+def _export(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], level: str, fmt: str) -> bytes:
+    ids = [uuid.UUID(str(run_id)) for run_id in run_ids()]
     return export_runs(resources.database(), user_id, level=level, fmt=fmt, run_ids=ids)
 
 
-def export_buttons(user_id: uuid.UUID, runs: pd.DataFrame, key: str, stem: str) -> None:
-    """A level picker and one download button per format for exactly the runs shown."""
+def export_buttons(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], key: str, stem: str) -> None:
+    """A level picker and one download button per format for exactly the runs `run_ids` names (asked for
+    only when a button is clicked)."""
     level_col, *buttons, _ = st.columns([2, 1, 1, 2])
     level = level_col.selectbox("Research table", LEVELS, key=f"{key}_level", format_func=lambda v: f"one row per {v}")
     for column, fmt in zip(buttons, FORMATS, strict=True):
         column.download_button(
             f"{fmt.upper()}",
-            partial(_export, user_id, runs["run_id"].tolist(), level, fmt),
+            partial(_export, user_id, run_ids, level, fmt),
             file_name(stem, level, fmt),
             MEDIA_TYPES[fmt],
             key=f"{key}_{fmt}",
@@ -118,4 +120,4 @@ def downloads(user_id: uuid.UUID, runs: pd.DataFrame, group_a: str, group_b: str
         key="compare_report",
         icon=":material/description:",
     )
-    export_buttons(user_id, chosen, key="compare_export", stem="vibe8-comparison")
+    export_buttons(user_id, chosen["run_id"].tolist, key="compare_export", stem="vibe8-comparison")

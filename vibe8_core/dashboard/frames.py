@@ -1,4 +1,4 @@
-"""Data shaping with pandas: runs into one history row each, filters, exports and run comparisons
+"""Data shaping with pandas: runs into one history row each, exports and run comparisons
 (file trees are shaped in `trees`).
 
 Everything reads the stored JSON defensively (`.get`), because old runs and newer engines differ.
@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time
 from typing import Any
 
 import pandas as pd
 
 from vibe8_core.scoring import RAW_MEASURES, grade_for_score, score_specs
 from vibe8_core.store import RunHeader, RunSummaryRecord
+from vibe8_core.store.history import sort_keys
 
 RAW_COLUMNS = [measure.column for measure in RAW_MEASURES]
 
@@ -103,30 +102,12 @@ def _history_frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFra
     return frame
 
 
-@dataclass(frozen=True)
-class HistoryFilter:
-    """The History / comparison pages' filters; None or empty means 'any'."""
-
-    projects: tuple[str, ...] = ()
-    author_type: str | None = None
-    models: tuple[str, ...] = ()
-    date_from: date | None = None
-    date_to: date | None = None
-
-
-def filter_runs(frame: pd.DataFrame, filters: HistoryFilter) -> pd.DataFrame:
-    mask = pd.Series(True, index=frame.index)
-    if filters.projects:
-        mask &= frame["project"].isin(filters.projects)
-    if filters.author_type:
-        mask &= frame["author_type"] == filters.author_type
-    if filters.models:
-        mask &= frame["author_model"].isin(filters.models)
-    if filters.date_from is not None:
-        mask &= frame["created_at"] >= pd.Timestamp(datetime.combine(filters.date_from, time.min), tz="UTC")
-    if filters.date_to is not None:
-        mask &= frame["created_at"] <= pd.Timestamp(datetime.combine(filters.date_to, time.max), tz="UTC")
-    return frame[mask]
+def sort_labels() -> dict[str, str]:
+    """The history's sort keys (the store's, in its order) with the labels the page shows."""
+    named = {"created_at": "Date", "project": "Project", "author": "Author", "source": "Source",
+             "overall": "Overall score", "sloc": "SLOC", "files": "Files"}  # fmt: skip
+    scores = {f"score_{spec.key}": f"{spec.label} score" for spec in score_specs()}
+    return {key: named.get(key) or scores[key] for key in sort_keys()}
 
 
 def history_export_columns() -> list[str]:

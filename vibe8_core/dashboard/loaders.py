@@ -19,8 +19,8 @@ import streamlit as st
 from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
-from vibe8_core.service import HistoryStamp, parse_run_id
-from vibe8_core.store import JobRecord, RunRecord
+from vibe8_core.service import HistoryChoices, HistoryPage, HistoryStamp, parse_run_id
+from vibe8_core.store import JobRecord, RunFilter, RunRecord, RunSort
 
 
 @contextmanager
@@ -43,20 +43,62 @@ def history_stamp(user_id: uuid.UUID) -> HistoryStamp:
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def user_runs(user_id: uuid.UUID, stamp: HistoryStamp, *, headers_only: bool = False) -> pd.DataFrame:
-    """All of the user's runs as one row each, newest first, from their stored summaries (never their
-    metrics or file trees); with `headers_only`, who/what/when alone: enough for a run picker, and far
-    cheaper for the pages that show one run."""
+def user_runs(
+    user_id: uuid.UUID,
+    stamp: HistoryStamp,
+    filters: RunFilter | None = None,
+    sort: RunSort | None = None,
+    *,
+    headers_only: bool = False,
+) -> pd.DataFrame:
+    """The user's runs that pass `filters` (all of them by default; the database filters and sorts) as
+    one row each, newest first unless `sort` says otherwise, from their stored summaries (never their
+    metrics or file trees); with `headers_only`, every run's who/what/when alone: enough for a run
+    picker, and far cheaper for the pages that show one run."""
     del stamp  # part of the cache key only
     runs = resources.service().runs
     with cycle_collector_paused():
         if headers_only:
             return headers_frame(runs.headers(user_id))
-        return runs_frame(runs.summaries(user_id))
+        return runs_frame(runs.summaries(user_id, filters, sort))
 
 
-def runs_for(user_id: uuid.UUID, *, headers_only: bool = False) -> pd.DataFrame:
-    return user_runs(user_id, history_stamp(user_id), headers_only=headers_only)
+def runs_for(
+    user_id: uuid.UUID, filters: RunFilter | None = None, sort: RunSort | None = None, *, headers_only: bool = False
+) -> pd.DataFrame:
+    return user_runs(user_id, history_stamp(user_id), filters, sort, headers_only=headers_only)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _history_choices(user_id: uuid.UUID, stamp: HistoryStamp) -> HistoryChoices:
+    del stamp
+    return resources.service().runs.history_choices(user_id)
+
+
+def history_choices(user_id: uuid.UUID) -> HistoryChoices:
+    """The user's projects, models, studies and date range, for the history's filters."""
+    return _history_choices(user_id, history_stamp(user_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=128, ttl=3600)
+def _history_page(
+    user_id: uuid.UUID, stamp: HistoryStamp, filters: RunFilter, sort: RunSort, page: int, page_size: int
+) -> tuple[pd.DataFrame, HistoryPage]:
+    del stamp
+    found = resources.service().runs.history(user_id, filters, sort, page=page, page_size=page_size)
+    return runs_frame(found.rows), found
+
+
+def history_page(
+    user_id: uuid.UUID, filters: RunFilter, sort: RunSort, page: int, page_size: int
+) -> tuple[pd.DataFrame, HistoryPage]:
+    """One page of the user's history, filtered, sorted and cut by the database, as history rows."""
+    return _history_page(user_id, history_stamp(user_id), filters, sort, page, page_size)
+
+
+def matching_run_ids(user_id: uuid.UUID, filters: RunFilter, sort: RunSort) -> list[uuid.UUID]:
+    """The ids of every run that passes `filters`, in `sort`'s order (read when an export is asked for)."""
+    return resources.service().runs.run_ids(user_id, filters, sort)
 
 
 @st.cache_data(show_spinner=False, max_entries=256, ttl=3600)

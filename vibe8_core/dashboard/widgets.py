@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from datetime import date, datetime
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from vibe8_core.collectors import registry
 from vibe8_core.dashboard import loaders, resources
@@ -95,6 +97,8 @@ def run_picker(frame: pd.DataFrame, label: str, key: str, default: str | None = 
     if not labels:
         return None
     options = list(labels)
+    if key in st.session_state and st.session_state[key] not in labels:
+        del st.session_state[key]  # chosen on another page of the history, or deleted: start afresh
     index = options.index(default) if default in labels else 0
     return st.selectbox(label, options, index=index, format_func=labels.__getitem__, key=key)
 
@@ -135,6 +139,26 @@ def panel(title: str, meaning: str) -> Iterator[None]:
         st.subheader(title)
         st.caption(meaning)
         yield
+
+
+def demo_if_empty(user_id: uuid.UUID, key: str) -> int:
+    """How many runs the user has (counted by the database, nothing loaded); with none, the demo offer,
+    and the page stops."""
+    count = loaders.history_stamp(user_id).count
+    if count == 0:
+        demo_offer(user_id, key=key)
+        st.stop()
+    return count
+
+
+def date_range(
+    column: DeltaGenerator, created: tuple[datetime, datetime] | None, key: str
+) -> tuple[date | None, date | None]:
+    """A date range picker spanning the user's runs; returns the first and last day chosen (None: open)."""
+    span = (created[0].date(), created[1].date()) if created else (date.today(), date.today())
+    dates = column.date_input("Date range", span, key=key)
+    start, end = (tuple(dates) + (None, None))[:2]
+    return start, end
 
 
 def runs_or_demo(

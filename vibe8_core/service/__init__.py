@@ -14,13 +14,13 @@ from vibe8_core.config import Settings
 from vibe8_core.service.demo import DemoUseCases
 from vibe8_core.service.errors import REFUSALS, user_message
 from vibe8_core.service.jobs import JobUseCases
-from vibe8_core.service.runs import HistoryStamp, RunUseCases, parse_run_id
+from vibe8_core.service.runs import HistoryChoices, HistoryPage, HistoryStamp, RunUseCases, parse_run_id
 from vibe8_core.service.submissions import SubmissionUseCases
 from vibe8_core.service.users import UserUseCases
 from vibe8_core.store import Database
 from vibe8_core.store.migrate import require_current_schema
 
-__all__ = ["REFUSALS", "HistoryStamp", "Service", "parse_run_id", "user_message"]
+__all__ = ["REFUSALS", "HistoryChoices", "HistoryPage", "HistoryStamp", "Service", "parse_run_id", "user_message"]
 
 
 class Service:

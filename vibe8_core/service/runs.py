@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from vibe8_core.service.base import UseCases
-from vibe8_core.store import NotFoundError, RunHeader, RunRecord, RunSummaryRecord
+from vibe8_core.store import NotFoundError, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,34 @@ class HistoryStamp:
 
     count: int
     newest: str | None
+
+
+@dataclass(frozen=True)
+class HistoryChoices:
+    """What the history's filters can offer: the user's distinct projects, models and studies, and the
+    dates of the oldest and newest run (None without runs)."""
+
+    projects: tuple[str, ...]
+    models: tuple[str, ...]
+    studies: tuple[str, ...]
+    created: tuple[datetime, datetime] | None
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """One page of a filtered, sorted history: its rows, how many runs match, and which page of how many
+    it is (a page past the end is the last page)."""
+
+    rows: list[RunSummaryRecord]
+    matching: int
+    page: int
+    pages: int
+    page_size: int
+
+    @property
+    def first_row(self) -> int:
+        """The 1-based position of the page's first row among the matching runs (0 when none match)."""
+        return (self.page - 1) * self.page_size + 1 if self.rows else 0
 
 
 def parse_run_id(raw: object) -> uuid.UUID:
@@ -44,10 +73,40 @@ class RunUseCases(UseCases):
         with self.db.unit_of_work() as uow:
             return uow.runs.list_for_user(user_id, limit=limit)
 
-    def summaries(self, user_id: uuid.UUID) -> list[RunSummaryRecord]:
-        """Every run's stored summary (scores and sizes), newest first: what the history views draw."""
+    def summaries(
+        self, user_id: uuid.UUID, filters: RunFilter | None = None, sort: RunSort | None = None
+    ) -> list[RunSummaryRecord]:
+        """Every run's stored summary (scores and sizes) that passes `filters`, newest first unless `sort`
+        says otherwise: what the history views draw."""
         with self.db.unit_of_work() as uow:
-            return uow.runs.summaries_for_user(user_id)
+            return uow.runs.summaries_for_user(user_id, filters, sort)
+
+    def history(
+        self, user_id: uuid.UUID, filters: RunFilter, sort: RunSort, *, page: int, page_size: int
+    ) -> HistoryPage:
+        """One page of the user's history, filtered, sorted and cut in the database."""
+        page_size = max(1, page_size)
+        with self.db.unit_of_work() as uow:
+            matching = uow.runs.count_for_user(user_id, filters)
+            pages = max(1, -(-matching // page_size))
+            page = min(max(1, page), pages)
+            rows = uow.runs.summaries_for_user(user_id, filters, sort, limit=page_size, offset=(page - 1) * page_size)
+        return HistoryPage(rows, matching, page, pages, page_size)
+
+    def history_choices(self, user_id: uuid.UUID) -> HistoryChoices:
+        """The values the history's filters offer for this user."""
+        with self.db.unit_of_work() as uow:
+            return HistoryChoices(
+                projects=tuple(uow.runs.distinct_values(user_id, "project_name")),
+                models=tuple(uow.runs.distinct_values(user_id, "author_model")),
+                studies=tuple(uow.runs.distinct_values(user_id, "study")),
+                created=uow.runs.created_range(user_id),
+            )
+
+    def run_ids(self, user_id: uuid.UUID, filters: RunFilter, sort: RunSort) -> list[uuid.UUID]:
+        """The ids of every run that passes `filters`, in `sort`'s order (what a history export holds)."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.run_ids_for_user(user_id, filters, sort)
 
     def headers(self, user_id: uuid.UUID) -> list[RunHeader]:
         """Who analysed what and when, for every run: enough for a run picker."""

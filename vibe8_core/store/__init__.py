@@ -14,18 +14,22 @@ from vibe8_core.store.errors import (
     StoreError,
 )
 from vibe8_core.store.records import (
+    HISTORY_SORTS,
     ClaimedJob,
     JobRecord,
     NewRun,
     RunFilter,
     RunHeader,
     RunRecord,
+    RunSort,
     RunSummaryRecord,
     SignInRecord,
     UserRecord,
+    utc_day_bounds,
 )
 
 __all__ = [
+    "HISTORY_SORTS",
     "AccessError",
     "ClaimedJob",
     "Database",
@@ -39,6 +43,7 @@ __all__ = [
     "RunFilter",
     "RunHeader",
     "RunRecord",
+    "RunSort",
     "RunSummaryRecord",
     "SignInRecord",
     "StoreError",
@@ -46,4 +51,5 @@ __all__ = [
     "UserRecord",
     "describe_url",
     "parse_database_url",
+    "utc_day_bounds",
 ]

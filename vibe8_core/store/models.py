@@ -137,6 +137,7 @@ class AnalysisRun(Base):
     __table_args__ = (
         CheckConstraint("submission_type IN ('upload', 'github')", name="ck_analysis_runs_submission_type"),
         Index("ix_analysis_runs_user_id_study", "user_id", "study"),
+        Index("ix_analysis_runs_user_id_created_at", "user_id", "created_at"),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

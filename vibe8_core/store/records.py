@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from vibe8_core.scoring import RunSummary
@@ -21,14 +21,36 @@ class UserRecord:
 
 @dataclass(frozen=True)
 class RunFilter:
-    """Filters for a user's history; None means 'any'."""
+    """Filters for a user's history, applied in SQL (`store.history`); empty or None means 'any', and
+    the filters narrow each other (AND). A tuple matches any of its values."""
 
-    project_name: str | None = None
+    projects: tuple[str, ...] = ()
     author_type: str | None = None
-    author_model: str | None = None
+    author_models: tuple[str, ...] = ()
+    studies: tuple[str, ...] = ()
     created_from: datetime | None = None
     created_to: datetime | None = None
-    study: str | None = None
+    search: str = ""  # a piece of the project name, upload file name or repository URL (case ignored)
+
+
+HISTORY_SORTS = ("created_at", "project", "author", "source", "overall", "sloc", "files")
+"""The history's sort keys besides one per score ("score_<key>"), as `store.history` orders them."""
+
+
+@dataclass(frozen=True)
+class RunSort:
+    """The order of a history: a key of HISTORY_SORTS or "score_<key>"; ties newest first. Runs with no
+    figure for a numeric key come last either way."""
+
+    key: str = "created_at"
+    descending: bool = True
+
+
+def utc_day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Calendar days (UTC) as created_from / created_to: from the start of `first` to the end of `last`."""
+    start = datetime.combine(first, time.min, UTC) if first is not None else None
+    end = datetime.combine(last, time.max, UTC) if last is not None else None
+    return start, end
 
 
 @dataclass(frozen=True)

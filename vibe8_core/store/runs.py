@@ -5,19 +5,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
-from typing import Any
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, Row, Select, delete, func, select, update
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from vibe8_core.scored_run import score_run
 from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
+from vibe8_core.store.history import NEWEST_FIRST, filtered, ordered
 from vibe8_core.store.models import AnalysisRun
-from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, RunSummaryRecord
+from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
 _HEADER_COLUMNS = tuple(getattr(AnalysisRun, field.name) for field in fields(RunHeader))
-_NEWEST_FIRST = (AnalysisRun.created_at.desc(), AnalysisRun.run_id.desc())
 _METRICS_BATCH = 500  # runs whose metrics are read per query when summaries are computed
 _RESCORE_BATCH = 50  # runs (with their file trees) re-scored per query
 
@@ -41,23 +41,6 @@ def _record(run: AnalysisRun, *, with_tree: bool = False) -> RunRecord:
         file_tree=run.file_tree if with_tree else None,
         tool_versions=run.tool_versions,
     )
-
-
-def _filtered(stmt: Select[Any], user_id: uuid.UUID, filters: RunFilter) -> Select[Any]:
-    stmt = stmt.where(AnalysisRun.user_id == user_id)
-    if filters.project_name is not None:
-        stmt = stmt.where(AnalysisRun.project_name == filters.project_name)
-    if filters.author_type is not None:
-        stmt = stmt.where(AnalysisRun.author_type == filters.author_type)
-    if filters.author_model is not None:
-        stmt = stmt.where(AnalysisRun.author_model == filters.author_model)
-    if filters.created_from is not None:
-        stmt = stmt.where(AnalysisRun.created_at >= filters.created_from)
-    if filters.created_to is not None:
-        stmt = stmt.where(AnalysisRun.created_at <= filters.created_to)
-    if filters.study is not None:
-        stmt = stmt.where(AnalysisRun.study == filters.study)
-    return stmt
 
 
 class RunRepository:
@@ -101,31 +84,53 @@ class RunRepository:
         offset: int = 0,
     ) -> list[RunRecord]:
         """The user's runs, newest first, without their file trees."""
-        stmt = _filtered(select(AnalysisRun), user_id, filters or RunFilter())
-        stmt = stmt.order_by(*_NEWEST_FIRST).offset(offset)
+        stmt = filtered(select(AnalysisRun), user_id, filters or RunFilter())
+        stmt = stmt.order_by(*NEWEST_FIRST).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         return [_record(run) for run in self.session.scalars(stmt)]
 
-    def headers_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> list[RunHeader]:
-        """All of the user's runs, newest first, as who/what/when only (enough to pick one)."""
-        return [RunHeader(*row) for row in self._history(user_id, filters)]
-
-    def summaries_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> list[RunSummaryRecord]:
-        """All of the user's runs, newest first, as history rows: header columns and the stored summary,
-        never metrics or file trees. A summary that is missing or of another version is computed from
-        the run's metrics here (and left unwritten: `refresh_summaries` stores them)."""
-        rows = self._history(user_id, filters, AnalysisRun.summary)
+    def summaries_for_user(
+        self,
+        user_id: uuid.UUID,
+        filters: RunFilter | None = None,
+        sort: RunSort | None = None,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[RunSummaryRecord]:
+        """The user's runs that pass `filters`, in `sort`'s order (newest first by default), from `offset`
+        and at most `limit` of them, as history rows: header columns and the stored summary, never metrics
+        or file trees. A summary that is missing or of another version is computed from the run's metrics
+        here (and left unwritten: `refresh_summaries` stores them)."""
+        stmt = filtered(select(*_HEADER_COLUMNS, AnalysisRun.summary), user_id, filters or RunFilter())
+        stmt = ordered(stmt, sort or RunSort()).offset(offset)
+        rows = list(self.session.execute(stmt if limit is None else stmt.limit(limit)).all())
         stored = {row.run_id: RunSummary.from_json(row.summary) for row in rows}
         summaries = {run_id: found for run_id, found in stored.items() if found is not None}
         summaries.update(self._computed_summaries([run_id for run_id, found in stored.items() if found is None]))
         headers = (RunHeader(*row[: len(_HEADER_COLUMNS)]) for row in rows)
         return [RunSummaryRecord(**vars(header), summary=summaries[header.run_id]) for header in headers]
 
-    def _history(self, user_id: uuid.UUID, filters: RunFilter | None, *extra: Any) -> list[Row[*tuple[Any, ...]]]:
-        """The header columns (and `extra` ones) of the user's runs, newest first."""
-        stmt = _filtered(select(*_HEADER_COLUMNS, *extra), user_id, filters or RunFilter())
-        return list(self.session.execute(stmt.order_by(*_NEWEST_FIRST)).all())
+    def headers_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> list[RunHeader]:
+        """All of the user's runs, newest first, as who/what/when only (enough to pick one)."""
+        stmt = filtered(select(*_HEADER_COLUMNS), user_id, filters or RunFilter()).order_by(*NEWEST_FIRST)
+        return [RunHeader(*row) for row in self.session.execute(stmt)]
+
+    def run_ids_for_user(
+        self, user_id: uuid.UUID, filters: RunFilter | None = None, sort: RunSort | None = None
+    ) -> list[uuid.UUID]:
+        """The ids of the user's runs that pass `filters`, in `sort`'s order (for exporting them)."""
+        stmt = ordered(filtered(select(AnalysisRun.run_id), user_id, filters or RunFilter()), sort or RunSort())
+        return list(self.session.scalars(stmt))
+
+    def created_range(self, user_id: uuid.UUID) -> tuple[datetime, datetime] | None:
+        """When the user's oldest and newest runs were stored (None without runs)."""
+        stmt = select(func.count(), func.min(AnalysisRun.created_at), func.max(AnalysisRun.created_at))
+        count, oldest, newest = self.session.execute(stmt.where(AnalysisRun.user_id == user_id)).one()
+        if not count:
+            return None
+        return oldest, newest
 
     def refresh_summaries(self, *, everything: bool = False) -> int:
         """Re-score every run (of any user) whose summary is missing, of another version or made by other
@@ -204,7 +209,7 @@ class RunRepository:
         in_study = AnalysisRun.study.is_(None) if study is None else AnalysisRun.study == study
         stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id, AnalysisRun.submission_type == kind,
                                                 in_study, *same)  # fmt: skip
-        return self.session.scalar(stmt.order_by(*_NEWEST_FIRST).limit(1))
+        return self.session.scalar(stmt.order_by(*NEWEST_FIRST).limit(1))
 
     def tool_versions_of(self, user_id: uuid.UUID, run_ids: Sequence[uuid.UUID]) -> list[str]:
         """The distinct tool version sets ('bandit=1.9.4; radon=6.0.1; ...') that measured these runs."""
@@ -219,11 +224,11 @@ class RunRepository:
 
     def newest_run_id(self, user_id: uuid.UUID) -> uuid.UUID | None:
         """The id of the user's newest run (with the count, a cheap stamp of the history)."""
-        stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id).order_by(*_NEWEST_FIRST).limit(1)
+        stmt = select(AnalysisRun.run_id).where(AnalysisRun.user_id == user_id).order_by(*NEWEST_FIRST).limit(1)
         return self.session.scalar(stmt)
 
     def count_for_user(self, user_id: uuid.UUID, filters: RunFilter | None = None) -> int:
-        stmt = _filtered(select(func.count()).select_from(AnalysisRun), user_id, filters or RunFilter())
+        stmt = filtered(select(func.count()).select_from(AnalysisRun), user_id, filters or RunFilter())
         return int(self.session.scalar(stmt) or 0)
 
     def _owned(self, run_id: uuid.UUID, user_id: uuid.UUID, *, with_tree: bool) -> AnalysisRun:
@@ -264,8 +269,8 @@ class RunRepository:
         return _record(found) if found else None
 
     def distinct_values(self, user_id: uuid.UUID, column: str) -> list[str]:
-        """Distinct non-empty values of project_name or author_model among the user's runs."""
-        if column not in ("project_name", "author_model", "author_type"):
+        """Distinct non-empty values of project_name, author_model, author_type or study among the user's runs."""
+        if column not in ("project_name", "author_model", "author_type", "study"):
             raise ValueError(f"cannot list distinct values of {column!r}")
         col = getattr(AnalysisRun, column)
         stmt = select(col).where(AnalysisRun.user_id == user_id, col.is_not(None)).distinct().order_by(col)

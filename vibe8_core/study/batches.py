@@ -59,8 +59,8 @@ def batch_progress(db: Database, user_id: uuid.UUID, study: str, now: datetime |
     now = now or datetime.now(UTC)
     with db.unit_of_work() as uow:
         counts, earliest = uow.jobs.study_status(user_id, study)
-        done = uow.runs.count_for_user(user_id, RunFilter(study=study))
-        recent = uow.runs.count_for_user(user_id, RunFilter(study=study, created_from=earliest)) if earliest else 0
+        done = uow.runs.count_for_user(user_id, RunFilter(studies=(study,)))
+        recent = uow.runs.count_for_user(user_id, RunFilter(studies=(study,), created_from=earliest)) if earliest else 0
     pending, running = counts.get("pending", 0), counts.get("running", 0)
     eta: float | None = 0.0 if not pending + running else None
     if eta is None and earliest is not None and recent:

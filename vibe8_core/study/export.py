@@ -119,7 +119,7 @@ def export_runs(
     if fmt not in FORMATS:
         raise ExportError(f"The format must be one of {', '.join(FORMATS)}.")
     with db.unit_of_work() as uow:
-        if study is not None and not uow.runs.count_for_user(user_id, RunFilter(study=study)):
+        if study is not None and not uow.runs.count_for_user(user_id, RunFilter(studies=(study,))):
             raise ExportError(f"You have no runs in a study named {study!r}.")
         runs = uow.runs.for_export(user_id, study=study, run_ids=run_ids, with_tree=level != "run")
         frame = table(level, runs)

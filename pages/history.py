@@ -82,6 +82,7 @@ st.dataframe(
         "grade",
         "overall",
         "sloc",
+        "ai_share_pct",
         *score_columns,
     ],
     column_config={
@@ -93,6 +94,9 @@ st.dataframe(
         "grade": st.column_config.TextColumn("Grade", width="small"),
         "overall": st.column_config.NumberColumn("Overall", format="%.0f"),
         "sloc": st.column_config.NumberColumn("SLOC", format="localized"),
+        "ai_share_pct": st.column_config.NumberColumn(
+            "AI share %", format="%.0f", help="Lines AI tools wrote, as they declared in git; empty: no history."
+        ),
         **{column: st.column_config.NumberColumn(label, format="%.0f") for column, label in score_columns.items()},
     },
     key="history_table",

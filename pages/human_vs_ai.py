@@ -5,6 +5,7 @@ and the paired view of projects matched within a study (Wilcoxon signed-rank).""
 import streamlit as st
 
 from vibe8_core.dashboard import charts, compare_view, loaders, widgets
+from vibe8_core.dashboard.authorship_views import INSIDE_VIEW, inside_repositories
 from vibe8_core.dashboard.compare import GROUPINGS, group_means, metric_catalogue, ordered_groups, prepare_groups
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.store import RunFilter, utc_day_bounds
@@ -13,6 +14,12 @@ user = current_user()
 st.title("Human vs AI")
 st.caption("Do human- and AI-written projects differ? Each run counts once; counts are per 1,000 lines.")
 widgets.demo_if_empty(user.id, key="compare_demo")
+view = st.segmented_control(
+    "View", ["By submission label", INSIDE_VIEW], default="By submission label", key="compare_view"
+)
+if view == INSIDE_VIEW:
+    inside_repositories(user.id, loaders.runs_for(user.id))
+    st.stop()
 choices = loaders.history_choices(user.id)
 
 first, second, third, fourth = st.columns([1, 2, 2, 2])

@@ -4,6 +4,7 @@ per collector with the chart worth looking at."""
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard.authorship_views import run_authorship_panel
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
@@ -41,6 +42,7 @@ widgets.measured_notice(metrics)
 if previous:
     st.caption(f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M}).")
 widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)
+run_authorship_panel(user.id, run.run_id, metrics.get("authorship") or {})
 st.page_link(
     widgets.EXPLORER_PAGE,
     label="Explore the files",

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from vibe8_core.collectors import registry
-from vibe8_core.collectors.base import Collector, CollectorResult, FileRecord, ProjectContext
+from vibe8_core.collectors.base import Collector, CollectorResult, EarlyStart, FileRecord, ProjectContext
 from vibe8_core.collectors.cache import ResultCache
 from vibe8_core.collectors.files import decode_source, discover_python_files, within_size
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
@@ -83,7 +83,8 @@ def analyze_folder(
     keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
     with WorkerPool(settings.workers, settings.process_max_mb) as pool:
         small = within_size(root, paths, settings.max_file_mb * 2**20)  # the same bound for cross-file tools
-        early = _start_early_steps(pool, root, small, cache, [(path, keys.get(path)) for path in paths])
+        file_keys = [(path, keys.get(path)) for path in paths]
+        early = _start_early_steps(pool, root, small, cache, file_keys, settings, churn)
         records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
         log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
         tree_keys: list[tuple[str, str | None]] = (
@@ -110,15 +111,22 @@ def _named(paths: list[str]) -> str:
 
 
 def _start_early_steps(
-    pool: WorkerPool, root: Path, paths: list[str], cache: ResultCache, tree_keys: list[tuple[str, str | None]]
+    pool: WorkerPool,
+    root: Path,
+    paths: list[str],
+    cache: ResultCache,
+    tree_keys: list[tuple[str, str | None]],
+    settings: EngineSettings,
+    history: bool,
 ) -> dict[str, Future[Any]]:
-    """Start the cross-file work that needs only the files (vulture) beside the per-file phase, unless cached."""
+    """Start the cross-file work that needs only the files (vulture, git blame) beside the per-file phase,
+    unless cached."""
     started = {}
     for collector in registry.collectors():
         key = cache.tree_key(collector.name, tree_keys) if collector.spec.project_cacheable else None
         if key is not None and cache.read(key, project=True) is not None:
             continue
-        future = collector.start(root, paths, pool.submit)
+        future = collector.start(EarlyStart(root, paths, pool.submit, settings, history))
         if future is not None:
             started[collector.name] = future
     return started
@@ -297,16 +305,29 @@ def build_file_tree(
             entry.update(result.files.get(record.path, {}))
             findings += result.findings.get(record.path, ())
         findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
-        findings, left_out = capped(findings, max_findings)
+        stored, left_out = capped(findings, max_findings)
         if left_out:
             entry["findings_not_stored"] = left_out
-        entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, findings)]
+        entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, stored)]
+        for collector in registry.collectors():
+            collector.finish_entry(entry, findings)
         entries.append(entry)
     return {"version": FILE_TREE_VERSION, "files": entries}
 
 
 def _figure(value: Any, suffix: str = "") -> str:
     return "n/a" if value is None else f"{value}{suffix}"
+
+
+def _authorship_line(section: dict[str, Any]) -> str:
+    if section.get("ai_share_pct") is None:
+        return "no history (attribution needs git)"
+    tools = ", ".join(f"{tool} {lines:,}" for tool, lines in (section.get("tools") or {}).items())
+    return (
+        f"{section['ai_share_pct']}% of lines AI-written as declared in git "
+        f"({section['ai_lines']:,} of {section['ai_lines'] + section['human_lines'] + section['automation_lines']:,}"
+        f"{'; ' + tools if tools else ''})"
+    )
 
 
 def render_summary(result: AnalysisResult) -> str:
@@ -337,6 +358,7 @@ def render_summary(result: AnalysisResult) -> str:
         f"({sum(1 for item in health if item['status'] != 'ok')} need attention)",
         f"  churn          {_figure(churn['total_commits'])} commits, "
         f"{_figure(churn['totalChurn'])} lines changed, score {_figure(churn['churn_score'])}",
+        f"  authorship     {_authorship_line(m.get('authorship') or {})}",
     ]
     worst = sorted(result.file_tree.get("files", []), key=lambda entry: -entry["severity"])[:5]
     if worst:

@@ -98,6 +98,7 @@ class EngineSettings:
     # 768 lets two workers with two analysis processes each fit in 4 GB beside their own processes.
     process_max_mb: int = 768
     max_findings_per_file: int = 200  # stored per file and collector; counts stay exact
+    authorship_signals: Path | None = None  # a JSON file of extra AI / automation commit signals
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,7 @@ class SourceSettings:
     max_entries: int = 20_000
     max_compression_ratio: int = 200
     git_allowed_hosts: tuple[str, ...] = ("github.com",)
-    git_clone_depth: int = 200
+    git_clone_depth: int = 0  # 0: the whole history (git blame needs it; a shallow clone attributes partially)
     git_clone_timeout_s: float = 300.0
     git_clone_max_bytes: int = 1024 * 1024 * 1024
     # Extra `git -c key=value` pairs, so that tests (and a deployment's mirror) can rewrite https://github.com/
@@ -218,6 +219,7 @@ def _read(env: Mapping[str, str]) -> Settings:
             churn_max_commits=_int(env, "VIBE8_CHURN_MAX_COMMITS", eng_default.churn_max_commits, 1),
             process_max_mb=_int(env, "VIBE8_PROCESS_MAX_MB", eng_default.process_max_mb, 0),
             max_findings_per_file=_int(env, "VIBE8_MAX_FINDINGS_PER_FILE", eng_default.max_findings_per_file, 1),
+            authorship_signals=Path(raw) if (raw := env.get("VIBE8_AUTHORSHIP_SIGNALS", "").strip()) else None,
         ),
         sources=SourceSettings(
             upload_max_bytes=_int(env, "VIBE8_UPLOAD_MAX_MB", src_default.upload_max_bytes >> 20, 1) << 20,
@@ -227,7 +229,7 @@ def _read(env: Mapping[str, str]) -> Settings:
             max_compression_ratio=_int(env, "VIBE8_ARCHIVE_MAX_RATIO", src_default.max_compression_ratio, 1),
             git_allowed_hosts=_list(env, "VIBE8_GIT_ALLOWED_HOSTS", src_default.git_allowed_hosts),
             git_extra_config=tuple(env.get("VIBE8_GIT_EXTRA_CONFIG", "").split()),
-            git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 1),
+            git_clone_depth=_int(env, "VIBE8_GIT_CLONE_DEPTH", src_default.git_clone_depth, 0),
             git_clone_timeout_s=_float(env, "VIBE8_GIT_CLONE_TIMEOUT", src_default.git_clone_timeout_s, 1.0),
             git_clone_max_bytes=_int(env, "VIBE8_GIT_CLONE_MAX_MB", src_default.git_clone_max_bytes >> 20, 1) << 20,
             workspace_dir=Path(raw_dir) if (raw_dir := env.get("VIBE8_WORKSPACE_DIR", "").strip()) else None,

@@ -63,6 +63,8 @@ def score_run(measured: Mapping[str, Any], file_tree: dict[str, Any] | None) -> 
             work[name][key] = formula(work, files)
     metrics: dict[str, Any] = {}
     for spec in registry.specs():
+        if spec.name not in work and spec.optional_section:
+            continue  # a run stored before that collector existed (authorship): nothing made up
         section = work.get(spec.name)
         section = section if isinstance(section, dict) else {}
         derived = {

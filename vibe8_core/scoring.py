@@ -382,7 +382,7 @@ def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
 # -- the summary stored with every run ------------------------------------------------------------------
 # Bump whenever RunSummary's fields change. A summary of another version, or made by other formulas
 # (`scoring_fingerprint`), is computed afresh when read; `python -m vibe8_core migrate` re-scores such runs.
-SUMMARY_VERSION = 3
+SUMMARY_VERSION = 4
 
 
 @cache
@@ -410,6 +410,7 @@ class RunSummary:
     security_high: float | None
     errors: int  # how many error entries the analysis left
     measured: float = 1.0  # the share of files that parse (measured_share)
+    ai_share_pct: float | None = None  # share of lines AI tools wrote (git history); None without it
     version: int = SUMMARY_VERSION
     scoring: str = ""  # scoring_fingerprint() of the formulas that made it
 
@@ -442,4 +443,5 @@ def summarize_run(metrics: Metrics, errors: Sequence[Any]) -> RunSummary:
         errors=len(errors),
         measured=measured_share(metrics),
         scoring=scoring_fingerprint(),
+        ai_share_pct=_number(_section(metrics, "authorship").get("ai_share_pct")),
     )

@@ -31,6 +31,13 @@ SEED_METRICS: dict[str, dict[str, Any]] = {
     "security": {"high": 0, "medium": 0, "low": 0, "security_score": 100.0},
     "churn": {"total_commits": None, "totalChurn": None, "churn_score": None},
 }
+# Added after the seed's ten (issue 14): who wrote the lines; every figure null without history.
+ADDED_METRICS: dict[str, dict[str, Any]] = {
+    "authorship": {
+        "ai_lines": None, "human_lines": None, "automation_lines": None, "ai_share_pct": None, "commits": None,
+        "ai_commits": None, "tools": {}, "models": {},
+    },
+}  # fmt: skip
 FILE_FIELDS: dict[str, tuple[type, ...]] = {
     "path": (str,), "sloc": (int,), "loc": (int,), "lloc": (int,), "comments": (int,), "multi": (int,),
     "blank": (int,), "avg_cc": (float, type(None)), "max_cc": (int, type(None)), "mi": (float, type(None)),
@@ -38,10 +45,11 @@ FILE_FIELDS: dict[str, tuple[type, ...]] = {
     "security_count": (int,), "dead_code_count": (int,), "duplicate_lines": (int,),
     "commits": (int, type(None)), "lines_added": (int, type(None)), "lines_deleted": (int, type(None)),
     "last_change": (str, type(None)), "severity": (float,), "grade": (str,), "parse_error": (str, type(None)),
-    "blocks": (list,), "findings": (list,),
+    "blocks": (list,), "findings": (list,), "ai_lines": (int, type(None)), "human_lines": (int, type(None)),
+    "ai_tools": (list,),
 }  # fmt: skip
-BLOCK_FIELDS = {"name", "kind", "line", "end_line", "complexity", "rank", "cognitive"}
-FINDING_FIELDS = {"collector", "code", "message", "line", "column", "severity", "text", "extra"}
+BLOCK_FIELDS = {"name", "kind", "line", "end_line", "complexity", "rank", "cognitive", "ai_lines"}
+FINDING_FIELDS = {"collector", "code", "message", "line", "column", "severity", "text", "extra", "ai"}
 SAMPLE = {
     "pkg/__init__.py": '"""Package."""\n',
     "pkg/core.py": """\
@@ -68,7 +76,8 @@ def sample(tmp_path: Path, settings: EngineSettings) -> AnalysisResult:
 
 
 def test_metrics_have_the_seed_shape(sample: AnalysisResult) -> None:
-    assert list(sample.metrics) == list(SEED_METRICS)
+    assert list(sample.metrics) == [*SEED_METRICS, *ADDED_METRICS]
+    assert sample.metrics["authorship"] == ADDED_METRICS["authorship"]
     for key, fields in SEED_METRICS.items():
         for name, seed_value in fields.items():
             value = sample.metrics[key][name]

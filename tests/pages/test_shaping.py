@@ -85,7 +85,7 @@ def test_tree_frames_treemap_and_file_findings():
     assert set(nodes["parent"]) - {""} <= set(nodes["id"])
     path = tree.files["path"].iloc[0]
     found = trees.file_findings(tree, path)
-    assert list(found.columns) == ["line", "kind", "code", "severity", "message", "source line"]
+    assert list(found.columns) == ["line", "kind", "code", "severity", "message", "source line", "AI-written"]
     assert "Duplicate" in set(found["kind"])
     assert trees.duplicate_blocks(tree)["lines"].tolist() == [13]
     assert trees.tree_frames(None).empty
@@ -96,7 +96,8 @@ def test_tree_frames_read_every_column_and_tolerate_partial_entries():
     sparse = {"path": "pkg/sparse.py", "findings": [{"collector": "lint", "code": "F401", "line": 2, "extra": None}]}
     tree = trees.tree_frames({"files": [make_run(files=1).file_tree["files"][0], broken, sparse, {"sloc": 1}, "x"]})
     files = tree.files
-    expected = ["path", *trees.file_number_columns(), *trees.file_text_columns(), "folder", "hotspot"]
+    expected = ["path", *trees.file_number_columns(), *trees.file_text_columns(), "folder", "ai_share", "ai_tools"]
+    expected.append("hotspot")
     assert list(files.columns) == expected
     assert list(tree.blocks.columns) == list(trees.BLOCK_COLUMNS)
     assert list(tree.findings.columns) == list(trees.FINDING_COLUMNS)

@@ -80,7 +80,7 @@ def analysed(tmp_path: Path) -> NewRun:
 @pytest.mark.usefixtures("with_todo_collector")
 def test_the_analysis_and_the_stored_run_carry_the_new_collector(tmp_path: Path, seed, alice) -> None:
     new = analysed(tmp_path)
-    assert list(new.metrics)[-1] == "todo" and len(new.metrics) == 11
+    assert list(new.metrics)[-1] == "todo" and len(new.metrics) == 12  # the ten, authorship, todo
     assert new.metrics["todo"] == {"todos": 1, "todo_free_pct": 50.0}
     entries = {entry["path"]: entry for entry in new.file_tree["files"]}
     assert entries["a.py"]["todo_count"] == 1 and entries["b.py"]["todo_count"] == 0
@@ -91,7 +91,7 @@ def test_the_analysis_and_the_stored_run_carry_the_new_collector(tmp_path: Path,
         summary = uow.runs.summaries_for_user(alice.id)[0].summary
     assert stored.metrics["todo"] == new.metrics["todo"] and summary.scores["todo"] == 50.0
     progress = job_progress(SimpleNamespace(status="running", progress={"step": "todo"}))  # type: ignore[arg-type]
-    assert progress.label == "Running collector 11 of 11: todos"
+    assert progress.label == "Running collector 12 of 12: todos"
 
 
 @pytest.mark.usefixtures("with_todo_collector")
@@ -112,5 +112,15 @@ def test_the_run_page_and_the_explorer_show_it(tmp_path: Path, seed, alice, open
 
 def test_without_it_the_registry_is_the_built_in_ten() -> None:
     assert [spec.name for spec in registry.specs()] == [
-        "lint", "cyclomatic", "docs", "dead_code", "deps", "mi", "size", "dupes", "security", "churn",
-    ]  # fmt: skip
+        "lint",
+        "cyclomatic",
+        "docs",
+        "dead_code",
+        "deps",
+        "mi",
+        "size",
+        "dupes",
+        "security",
+        "churn",
+        "authorship",
+    ]  # fmt: skip  (the ten measures, then who wrote the lines)

@@ -105,6 +105,7 @@ def _document(**changes: Any) -> dict[str, Any]:
         (_document(submission_type="ftp"), "upload or github"),
         (_document(author_type="robot"), "human, ai or null"),
         (_document(metrics={"lint": {}}), "metrics must hold an object for each"),
+        (_document(metrics={**_document()["run"]["metrics"], "authorship": []}), "object for authorship"),
         (_document(errors=[1]), "errors must be a list of text"),
         (_document(file_tree={"files": "x"}), "list of files"),
         (_document(file_tree={"files": [{"name": "a.py"}]}), "object with a path"),
@@ -123,6 +124,14 @@ def test_malformed_documents_are_refused_and_nothing_is_stored(db: Database, doc
     assert "\n" not in str(refused.value)
     with db.unit_of_work() as uow:
         assert uow.runs.count_for_user(ada.id) == 0
+
+
+def test_an_export_from_before_attribution_imports_without_an_authorship_section(db: Database) -> None:
+    ada = _user(db, "ada@example.com")
+    document = _document()
+    outcome = import_run(db, ada.id, document)
+    metrics = export_run(db, ada.id, outcome.run_id)["run"]["metrics"]
+    assert "authorship" not in metrics and set(metrics) == set(document["run"]["metrics"])
 
 
 @pytest.mark.parametrize(

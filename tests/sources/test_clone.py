@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from tests.sources.builders import Remotes, StalledServer
-from vibe8_core.config import SourceSettings
+from vibe8_core.analysis import analyze_folder
+from vibe8_core.config import EngineSettings, SourceSettings
 from vibe8_core.sources import SourceError, prepared_source
 from vibe8_core.sources.gitconfig import clone_command, isolated_git_env
 
@@ -139,3 +140,25 @@ def test_size_cap_stops_a_clone_in_flight(source_settings: SourceSettings, stall
         pytest.fail("unreachable")
     assert time.monotonic() - started < 5
     assert stalled_server.closed.wait(timeout=3)
+
+
+def test_a_default_clone_keeps_the_whole_history_so_blame_attributes_every_line(
+    github_settings: SourceSettings, remotes: Remotes
+) -> None:
+    full = replace(github_settings, git_clone_depth=SourceSettings().git_clone_depth)
+    engine = EngineSettings(workers=1, cache_max_mb=0, package_index_url="http://127.0.0.1:9/pypi")
+    with prepared_source("github", github_job("demo", "main"), full) as source:
+        assert git_in(source.path, "rev-list", "--count", "HEAD") == "5"
+        assert git_in(source.path, "rev-parse", "--is-shallow-repository") == "false"
+        result = analyze_folder(source.path, settings=engine, churn=source.is_git_checkout)
+    authorship = result.metrics["authorship"]
+    assert (authorship["human_lines"], authorship["ai_lines"], authorship["commits"]) == (5, 0, 5)
+    assert not [error for error in result.errors if error.startswith("authorship")]
+
+
+def test_a_shallow_clone_says_its_attribution_is_partial(github_settings: SourceSettings, remotes: Remotes) -> None:
+    engine = EngineSettings(workers=1, cache_max_mb=0, package_index_url="http://127.0.0.1:9/pypi")
+    with prepared_source("github", github_job("demo", "main"), github_settings) as source:
+        result = analyze_folder(source.path, settings=engine, churn=source.is_git_checkout)
+    assert result.metrics["authorship"]["commits"] == 2  # the boundary commit owns every older line
+    assert any("the history is shallow, so the attribution is partial" in error for error in result.errors)

@@ -201,6 +201,7 @@ def test_clone_command_switches_off_everything_that_runs_programs(tmp_path: Path
         "--single-branch",
         "--branch=dev",
         "--no-tags",
-        "--depth=200",
         "--no-recurse-submodules",
-    ]
+    ]  # no --depth by default: line attribution needs the whole history
+    shallow, _ = clone_command("https://github.com/octo/demo", None, tmp_path / "r", SourceSettings(git_clone_depth=7))
+    assert "--depth=7" in shallow

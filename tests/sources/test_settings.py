@@ -46,7 +46,13 @@ def test_every_limit_has_its_variable() -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["VIBE8_UPLOAD_MAX_MB", "VIBE8_ARCHIVE_MAX_ENTRIES", "VIBE8_GIT_CLONE_DEPTH"])
+@pytest.mark.parametrize("name", ["VIBE8_UPLOAD_MAX_MB", "VIBE8_ARCHIVE_MAX_ENTRIES"])
 def test_limits_below_one_are_refused(name: str) -> None:
     with pytest.raises(ConfigError, match=name):
         load_settings({name: "0"})
+
+
+def test_clone_depth_zero_means_the_whole_history_and_negative_is_refused() -> None:
+    assert load_settings({"VIBE8_GIT_CLONE_DEPTH": "0"}).sources.git_clone_depth == 0
+    with pytest.raises(ConfigError, match="VIBE8_GIT_CLONE_DEPTH"):
+        load_settings({"VIBE8_GIT_CLONE_DEPTH": "-1"})

@@ -9,8 +9,9 @@ tools (ruff, vulture, git); it returns aggregate metrics, per-file fields and fi
 from __future__ import annotations
 
 import ast
+import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -24,6 +25,7 @@ from vibe8_core.collectors.raw_lines import raw_counts
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding
 
+log = logging.getLogger(__name__)
 # The fields of statements, exception handlers and match cases that hold statements.
 STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -51,7 +53,7 @@ class FileField:
     empty: FieldValue
     label: str | None = None
     format: str = "%d"  # the explorer's number format
-    kind: Literal["number", "text", "list"] = "number"
+    kind: Literal["number", "text", "list", "mapping"] = "number"
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,9 @@ class CollectorSpec:
     tools: tuple[str, ...] = ()  # distributions whose versions its figures depend on (in cache keys)
     finding_label: str | None = None  # what the explorer calls its findings
     needs_parse: bool = False  # it measures only files that parse: no score when none does
+    # Added after runs were stored (the seed's ten are not): a stored or imported run may lack its section,
+    # and then keeps none (nothing is made up). Such a collector has no score.
+    optional_section: bool = False
 
     @property
     def per_file(self) -> bool:
@@ -183,6 +188,20 @@ class ProjectContext:
     def time_left(self) -> float:
         return max(0.1, self.deadline - time.monotonic())
 
+    def started_result(self, name: str) -> Any | None:
+        """What collector `name`'s `start` began, once done; None when nothing was started or its worker
+        was lost to another file's crash (then the collector runs the work once more itself)."""
+        future = self.started.get(name)
+        if future is None:
+            return None
+        try:
+            return future.result(timeout=self.time_left())
+        except TimeoutError:
+            raise TimeoutError(f"no answer within {self.time_left():g} s") from None
+        except Exception as exc:  # noqa: BLE001 - a lost worker: the caller runs the work again
+            log.debug("the early step of %s failed (%s); running it again", name, type(exc).__name__)
+            return None
+
     def sections(self, name: str) -> Iterator[tuple[FileRecord, dict[str, Any]]]:
         """(file, section) for every file where collector `name` produced a section."""
         for record in self.files:
@@ -193,6 +212,18 @@ class ProjectContext:
     @cached_property
     def total_sloc(self) -> int:
         return sum(section["sloc"] for _, section in self.sections("size"))
+
+
+@dataclass(frozen=True)
+class EarlyStart:
+    """What a collector's `start` may use: the folder, the files within the size limit, a way to run a
+    picklable function in a worker process, the settings, and whether git history may be read."""
+
+    root: Path
+    paths: list[str]
+    submit: Callable[..., Future[Any]]
+    settings: EngineSettings
+    history: bool
 
 
 @dataclass
@@ -225,9 +256,16 @@ class Collector:
         """Per-file step, run in a worker; the default collector has none."""
         return None
 
-    def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
-        """Optionally begin, in a worker, cross-file work that needs only the files themselves, so that it
-        runs beside the per-file phase; `collect` finds the future in `project.started`. Default: nothing."""
+    def start(self, early: EarlyStart) -> Future[Any] | None:
+        """Optionally begin, in a worker, cross-file work that needs only the files themselves (and, when
+        `early.history`, their git history), so that it runs beside the per-file phase; `collect` finds
+        the future in `project.started`. Default: nothing."""
+        return None
+
+    def finish_entry(self, entry: dict[str, Any], findings: Sequence[Finding]) -> None:
+        """Once every collector's fields and stored findings are in a file's entry: join them (authorship
+        marks blocks and findings). `findings`: every finding of the file, before the stored cap, so
+        that counts stay exact. Default: nothing."""
         return None
 
     def collect(self, project: ProjectContext) -> CollectorResult:

@@ -59,6 +59,7 @@ class ResultCache:
     def __init__(self, settings: EngineSettings) -> None:
         self.directory = Path(settings.cache_dir) / "per-file"
         self.project_directory = Path(settings.cache_dir) / "project"
+        self.blame_directory = Path(settings.cache_dir) / "blame"  # written by collectors/blame.py
         self.max_bytes = settings.cache_max_mb * 2**20
         tools = ",".join(f"{tool}={found}" for tool, found in tool_versions().items())
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
@@ -137,7 +138,8 @@ class ResultCache:
         if not self.enabled or not self.written:
             return
         entries = []
-        for entry in [*self.directory.glob("*/*.json"), *self.project_directory.glob("*/*.json")]:
+        folders = (self.directory, self.project_directory, self.blame_directory)
+        for entry in [path for folder in folders for path in folder.glob("*/*.json")]:
             with contextlib.suppress(OSError):
                 status = entry.stat()
                 entries.append((status.st_mtime, status.st_size, entry))

@@ -41,14 +41,25 @@ def git_env(root: Path) -> dict[str, str]:
     return env
 
 
-def _git(root: Path, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
+def git_command_line(args: list[str]) -> list[str]:
+    """`git --no-pager -c ...safe settings... ARGS`: how every git on an analysed folder is started."""
     command = ["git", "--no-pager"]
     for setting in SAFE_CONFIG:
         command += ["-c", setting]
+    return [*command, *args]
+
+
+def run_git(
+    root: Path, args: list[str], timeout: float, stdin_text: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run git in `root` with the safe settings and environment; output decoded as UTF-8, undecodable
+    bytes as surrogates (as the discovered paths are)."""
     return subprocess.run(
-        [*command, *args],
+        git_command_line(args),
         cwd=root,
         env=git_env(root),
+        input=stdin_text,
+        stdin=None if stdin_text is not None else subprocess.DEVNULL,
         capture_output=True,
         encoding="utf-8",
         errors="surrogateescape",  # paths that are not UTF-8 come back as the discovered paths do
@@ -58,7 +69,7 @@ def _git(root: Path, args: list[str], timeout: float) -> subprocess.CompletedPro
 
 
 def is_git_checkout(root: Path, timeout: float) -> bool:
-    probe = _git(root, ["rev-parse", "--is-inside-work-tree"], timeout)
+    probe = run_git(root, ["rev-parse", "--is-inside-work-tree"], timeout)
     return probe.returncode == 0 and probe.stdout.strip() == "true"
 
 
@@ -89,7 +100,7 @@ def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dic
         "log", "--numstat", "--no-renames", "--no-textconv", "--no-ext-diff", "--relative", "--no-color",
         f"--max-count={max_commits}", "--format=%x1ecommit %H %ct", "--", "*.py",
     ]  # fmt: skip
-    completed = _git(root, args, timeout)
+    completed = run_git(root, args, timeout)
     if completed.returncode != 0:
         raise RuntimeError(completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "git failed")
     return parse_numstat(completed.stdout)

@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import io
-import logging
 import pkgutil
-from collections.abc import Callable
 from concurrent.futures import Future
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -25,6 +23,7 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
+    EarlyStart,
     FileField,
     Measure,
     ProjectContext,
@@ -33,7 +32,6 @@ from vibe8_core.collectors.base import (
 from vibe8_core.collectors.files import decode_source, within_size
 from vibe8_core.findings import DeadCodeDetails, Finding
 
-log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
 MAX_ITEMS_PER_FILE = 1000  # sent back per file (the stored cap is smaller); the counts stay exact
 
@@ -103,13 +101,13 @@ class DeadCodeCollector(Collector):
         needs_parse=True,
     )
 
-    def start(self, root: Path, paths: list[str], submit: Callable[..., Future[Any]]) -> Future[Any] | None:
+    def start(self, early: EarlyStart) -> Future[Any] | None:
         """vulture needs only the files: it runs in a worker beside the per-file phase."""
-        return submit(find_dead_code, str(root), paths)
+        return early.submit(find_dead_code, str(early.root), early.paths)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         paths = [record.path for record in project.files]
-        found = self._started_scan(project)
+        found = project.started_result(self.name)
         if found is None:
             scanned = within_size(project.root, paths, project.settings.max_file_mb * 2**20)
             found = project.run_isolated(find_dead_code, str(project.root), scanned)
@@ -140,17 +138,3 @@ class DeadCodeCollector(Collector):
             result.files[path] = {"dead_code_count": sum(kinds.values())}
         result.metrics = {"unused_symbols": sum(by_kind.values()), "by_kind": by_kind}
         return result
-
-    def _started_scan(self, project: ProjectContext) -> dict[str, Any] | None:
-        """The scan `start` began over the same files, if its worker survived (else None: run it again)."""
-        future = project.started.get(self.name)
-        if future is None:
-            return None
-        try:
-            scan: dict[str, Any] = future.result(timeout=project.time_left())
-        except TimeoutError:
-            raise TimeoutError(f"no answer within {project.time_left():g} s") from None
-        except Exception as exc:  # noqa: BLE001 - a worker lost to another file's crash: scan once more
-            log.debug("the early vulture scan failed (%s); running it again", type(exc).__name__)
-            return None
-        return scan

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from vibe8_core.collectors.authorship import AuthorshipCollector
 from vibe8_core.collectors.base import Collector, CollectorSpec
 from vibe8_core.collectors.churn import ChurnCollector
 from vibe8_core.collectors.cyclomatic import CyclomaticCollector
@@ -35,6 +36,7 @@ BUILT_IN: tuple[Collector, ...] = (
     DupesCollector(),
     SecurityCollector(),
     ChurnCollector(),
+    AuthorshipCollector(),
 )
 
 

@@ -123,8 +123,14 @@ def hotspots(files: pd.DataFrame) -> go.Figure:
     return _tidy(fig, height=380)
 
 
-def treemap(files: pd.DataFrame, max_depth: int = 4) -> go.Figure:
-    nodes = treemap_nodes(files)
+AI_SHARE_SCALE = [[0.0, "#e5e7eb"], [1.0, "#ea580c"]]
+TREEMAP_COLOURS = {"severity": ("severity", SEVERITY_SCALE), "ai_share": ("AI-written %", AI_SHARE_SCALE)}
+
+
+def treemap(files: pd.DataFrame, max_depth: int = 4, colour: str = "severity") -> go.Figure:
+    """Files sized by SLOC, coloured by severity or by the share of their lines AI tools wrote."""
+    title, scale = TREEMAP_COLOURS[colour]
+    nodes = treemap_nodes(files, colour)
     fig = go.Figure(
         go.Treemap(
             ids=labels(nodes["id"]),
@@ -134,13 +140,13 @@ def treemap(files: pd.DataFrame, max_depth: int = 4) -> go.Figure:
             branchvalues="total",
             marker={
                 "colors": nodes["severity"],
-                "colorscale": SEVERITY_SCALE,
+                "colorscale": scale,
                 "cmin": 0,
                 "cmax": 100,
-                "colorbar": {"title": "severity"},
+                "colorbar": {"title": title},
             },
             customdata=nodes[["severity"]].round(1),
-            hovertemplate="<b>%{id}</b><br>%{value:,.0f} SLOC<br>severity %{customdata[0]}<extra></extra>",
+            hovertemplate=f"<b>%{{id}}</b><br>%{{value:,.0f}} SLOC<br>{title} %{{customdata[0]}}<extra></extra>",
             maxdepth=max_depth,
         )
     )

@@ -7,6 +7,8 @@ reads in a table.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 
 from vibe8_core.scoring import RAW_MEASURES, RawMeasure, score_specs
@@ -131,9 +133,12 @@ def _verdict(item: TwoSamples, better: str, group_a: str, group_b: str) -> str:
     return f"{higher if better == 'higher' else lower} better ({item.magnitude} effect)"
 
 
-def comparison_table(results: list[TwoSamples], group_a: str, group_b: str) -> pd.DataFrame:
-    """The page's and the report's table: medians with 95% CIs, U, p, Holm's p, Cliff's delta, verdict."""
-    better = {m.label: m.better for m in compared_metrics()}
+def comparison_table(
+    results: list[TwoSamples], group_a: str, group_b: str, better: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The page's and the report's table: medians with 95% CIs, U, p, Holm's p, Cliff's delta, verdict.
+    `better`: metric label -> "higher" / "lower" (default: the compared metrics' own)."""
+    better = better or {m.label: m.better for m in compared_metrics()}
     rows = [
         {
             "metric": item.metric,

@@ -27,7 +27,7 @@ from vibe8_core.study.columns import LEVELS
 from vibe8_core.study.export import FORMATS, MEDIA_TYPES, export_runs, file_name
 from vibe8_core.study.report import study_report
 
-_NUMBER_FORMATS = {
+NUMBER_FORMATS = {
     "U": st.column_config.NumberColumn(format="%.1f", help="Mann-Whitney U of the first group."),
     "p-value": st.column_config.NumberColumn(format="%.4f", help="Two-sided, before correction."),
     "p (Holm)": st.column_config.NumberColumn(format="%.4f", help="Holm-corrected across every metric here."),
@@ -53,7 +53,7 @@ def two_groups(runs: pd.DataFrame, group_a: str, group_b: str) -> None:
     """Medians with 95% CIs, Mann-Whitney U, Cliff's delta and Holm's correction for every metric."""
     _counts_warning(runs, group_a, group_b)
     table = comparison_table(two_group_results(runs, group_a, group_b), group_a, group_b)
-    st.dataframe(table, hide_index=True, column_config=_NUMBER_FORMATS, key="compare_table")
+    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, key="compare_table")
     st.caption(
         "Counts are per 1,000 lines. Medians with bootstrap 95% confidence intervals; Mann-Whitney U, two-sided; "
         "significant means Holm-corrected p < 0.05 across all metrics; Cliff's delta > 0 means the first group "
@@ -74,7 +74,7 @@ def paired(runs: pd.DataFrame, group_a: str, group_b: str) -> None:
     if len(pairs) < MIN_RUNS_FOR_CONFIDENCE:
         st.warning(f"Only {len(pairs)} matched project(s): the paired test is weak below {MIN_RUNS_FOR_CONFIDENCE}.")
     table = paired_table(paired_results(pairs), group_a, group_b)
-    st.dataframe(table, hide_index=True, column_config=_NUMBER_FORMATS, key="paired_table")
+    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, key="paired_table")
     st.caption("Wilcoxon signed-rank test on each project's difference; p-values Holm-corrected across metrics.")
 
 

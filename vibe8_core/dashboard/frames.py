@@ -51,6 +51,7 @@ def run_row(run: RunSummaryRecord) -> dict[str, Any]:
         grade=grade_for_score(summary.overall),
         security_high=summary.security_high,
         errors=summary.errors,
+        ai_share_pct=summary.ai_share_pct,
     )
     row.update({f"score_{key}": value for key, value in summary.scores.items()})
     row.update(summary.raw)
@@ -76,7 +77,7 @@ def score_columns() -> list[str]:
 
 
 def run_number_columns() -> list[str]:
-    return ["files", "sloc", "overall", "security_high", *score_columns(), *RAW_COLUMNS]
+    return ["files", "sloc", "overall", "security_high", "ai_share_pct", *score_columns(), *RAW_COLUMNS]
 
 
 def run_columns() -> list[str]:
@@ -113,7 +114,7 @@ def sort_labels() -> dict[str, str]:
 def history_export_columns() -> list[str]:
     return [
         "run_id", "created_at", "project", "source", "author_type", "author_model", "study", "files", "sloc",
-        "overall", "grade", *score_columns(), *RAW_COLUMNS,
+        "overall", "grade", "ai_share_pct", *score_columns(), *RAW_COLUMNS,
     ]  # fmt: skip
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from vibe8_core.dashboard import resources
+from vibe8_core.dashboard.authorship import split_counts
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
 from vibe8_core.service import HistoryChoices, HistoryPage, HistoryStamp, parse_run_id
@@ -124,6 +125,19 @@ def _run_tree(user_id: uuid.UUID, run_id: uuid.UUID) -> TreeFrames:
 def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
     """The run's file tree shaped into frames (loaded only by the pages that show it)."""
     return _run_tree(user_id, parse_run_id(raw_run_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
+def _run_split(user_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, int] | None:
+    with cycle_collector_paused():
+        run = resources.service().runs.open(user_id, run_id, with_tree=True)
+        counts = split_counts(run.file_tree)
+    return None if counts is None else dict(counts)
+
+
+def run_split(user_id: uuid.UUID, raw_run_id: Any) -> dict[str, int] | None:
+    """The run's AI-written vs human-written counts (dashboard/authorship.py); None without history."""
+    return _run_split(user_id, parse_run_id(raw_run_id))
 
 
 def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:

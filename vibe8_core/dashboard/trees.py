@@ -37,10 +37,10 @@ def explorer_columns() -> list[FileField]:
     return [field for spec in registry.specs() for field in spec.file_fields if field.label]
 
 
-FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra")
-BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive")
+FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra", "ai")
+BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive", "ai_lines")
 FINDING_TEXT_COLUMNS = ("collector", "code", "message", "severity", "text")
-BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive")
+BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive", "ai_lines")
 BLOCK_TEXT_COLUMNS = ("name", "kind", "rank")
 SEVERITY_ORDER = ("high", "medium", "low", "info")
 CC_RANKS = ("A", "B", "C", "D", "E", "F")
@@ -81,6 +81,9 @@ def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
     frame[list(numbers)] = frame[list(numbers)].astype("float64")
     frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
+    attributed = frame["ai_lines"] + frame["human_lines"] + frame["automation_lines"].fillna(0)
+    frame["ai_share"] = (100.0 * frame["ai_lines"] / attributed.where(attributed > 0)).round(1)
+    frame["ai_tools"] = [", ".join(entry.get("ai_tools") or ()) for entry in entries]
     frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
         frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
     )
@@ -128,9 +131,10 @@ def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
     return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries))
 
 
-def treemap_nodes(files: pd.DataFrame) -> pd.DataFrame:
+def treemap_nodes(files: pd.DataFrame, colour: str = "severity") -> pd.DataFrame:
     """Folders and files as treemap nodes: id, parent, label, SLOC (folders sum their files) and
-    severity (folders: the SLOC-weighted mean of their files)."""
+    `severity`, the figure the boxes are coloured by (files' `colour` column, e.g. ai_share; folders:
+    the SLOC-weighted mean of their files)."""
     if files.empty:
         return pd.DataFrame(columns=["id", "parent", "label", "sloc", "severity", "kind"])
     leaves = pd.DataFrame(
@@ -139,7 +143,7 @@ def treemap_nodes(files: pd.DataFrame) -> pd.DataFrame:
             "parent": files["folder"].where(files["folder"] != ".", ""),
             "label": files["path"].map(posixpath.basename),
             "sloc": files["sloc"].fillna(0).clip(lower=1),
-            "severity": files["severity"].fillna(0),
+            "severity": files[colour].fillna(0),
             "kind": "file",
         }
     )
@@ -176,6 +180,7 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
             "severity": row.severity,
             "message": _finding_message(row.collector, row.message, row.extra),
             "source line": row.text or "",
+            "AI-written": _written_by_ai(row.ai),
         }
         for row in found.itertuples(index=False)
     ]
@@ -189,11 +194,29 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
             "message": f"{row.kind or 'block'} {row.name} has cyclomatic complexity {row.complexity:.0f}"
             + (f" (cognitive {row.cognitive:.0f})" if pd.notna(row.cognitive) else ""),
             "source line": "",
+            "AI-written": _written_by_ai(
+                None if pd.isna(row.ai_lines) else 2 * row.ai_lines > row.end_line - row.line + 1
+            ),
         }
         for row in blocks.itertuples(index=False)
     ]
-    frame = pd.DataFrame.from_records(rows, columns=["line", "kind", "code", "severity", "message", "source line"])
+    columns = ["line", "kind", "code", "severity", "message", "source line", "AI-written"]
+    frame = pd.DataFrame.from_records(rows, columns=columns)
     return frame.sort_values(["line", "kind"], kind="stable", ignore_index=True)
+
+
+def _written_by_ai(flag: Any) -> str:
+    """yes / no from a finding's `ai` (or a function's majority); blank without history."""
+    return "" if flag is None or (isinstance(flag, float) and pd.isna(flag)) else ("yes" if flag else "no")
+
+
+def file_functions(tree: TreeFrames, path: str) -> pd.DataFrame:
+    """One file's functions, methods and classes with how many of their lines AI tools wrote."""
+    blocks = tree.blocks[tree.blocks["path"] == path]
+    frame = blocks[["name", "kind", "line", "end_line", "complexity", "cognitive", "ai_lines"]].copy()
+    size = frame["end_line"] - frame["line"] + 1
+    frame["AI-written %"] = (100.0 * frame["ai_lines"] / size.where(size > 0)).round(0)
+    return frame.reset_index(drop=True)
 
 
 def _finding_label(collector: str) -> str:

@@ -152,9 +152,12 @@ def new_run_from_document(document: Any) -> NewRun:
     if run.get("author_type") not in (*AUTHOR_TYPES, None):
         raise RunFileError("the run's author_type must be human, ai or null.")
     metrics, errors = run.get("metrics"), run.get("errors")
-    sections = [spec.name for spec in registry.specs()]  # one per collector
+    sections = [spec.name for spec in registry.specs() if not spec.optional_section]  # the seed's ten
     if not isinstance(metrics, dict) or not all(isinstance(metrics.get(key), dict) for key in sections):
         raise RunFileError(f"the run's metrics must hold an object for each of {', '.join(sections)}.")
+    present = [spec.name for spec in registry.specs() if spec.optional_section and spec.name in metrics]
+    if not all(isinstance(metrics[key], dict) for key in present):
+        raise RunFileError(f"the run's metrics must hold an object for {', '.join(present)} when it names them.")
     if not isinstance(errors, list) or not all(isinstance(error, str) for error in errors):
         raise RunFileError("the run's errors must be a list of text.")
     _check_tree(run.get("file_tree"))

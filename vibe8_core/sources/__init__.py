@@ -10,7 +10,7 @@ Limits, all in `SourceSettings` (vibe8_core/config.py), with their environment v
   VIBE8_ARCHIVE_MAX_ENTRIES  20000   entries in an archive (files, folders, links alike)
   VIBE8_ARCHIVE_MAX_RATIO    200     unpacked / compressed size, checked once 1 MiB is unpacked
   VIBE8_GIT_ALLOWED_HOSTS    github.com   comma-separated hosts accepted in repository URLs
-  VIBE8_GIT_CLONE_DEPTH      200     commits fetched (the churn history)
+  VIBE8_GIT_CLONE_DEPTH      0       commits fetched (0: all of them, as line attribution needs)
   VIBE8_GIT_CLONE_TIMEOUT    300     seconds before the clone's whole process group is killed
   VIBE8_GIT_CLONE_MAX_MB     1024    size of the clone on disk, watched while cloning
   VIBE8_WORKSPACE_DIR        (system temporary folder)   where the private per-job folders go

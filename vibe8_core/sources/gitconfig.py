@@ -126,8 +126,10 @@ def run_git(settings: SourceSettings, home: Path, *args: str, timeout: float) ->
 def clone_command(
     url: str, branch: str | None, dest: Path, settings: SourceSettings
 ) -> tuple[list[str], tuple[str, ...]]:
-    """The hardened `git clone` of one branch of the canonical `url` into `dest`."""
+    """The hardened `git clone` of one branch of the canonical `url` into `dest` (full history unless a
+    depth is set: line attribution needs every commit, and a blobless clone would fetch blobs one by one)."""
     branch_args = [f"--branch={branch}"] if branch else []
+    depth_args = [f"--depth={settings.git_clone_depth}"] if settings.git_clone_depth > 0 else []
     return git_command(
         settings,
         "clone",
@@ -136,7 +138,7 @@ def clone_command(
         "--single-branch",
         *branch_args,
         "--no-tags",
-        f"--depth={settings.git_clone_depth}",
+        *depth_args,
         "--no-recurse-submodules",
         "--end-of-options",
         url,

@@ -1,0 +1,224 @@
+"""authorship: how many lines of each file AI tools wrote, by the commits git blame names (see blame.py).
+
+Every line goes to the commit that last changed it (`git blame -w` at the analysed commit); each commit
+is ai, automation or human by the declared signals of signals.py. Lines not yet committed count as
+human. A folder without history (an upload) leaves every figure null. Blame starts in a worker beside
+the per-file phase; `collect` classifies the commits and adds up lines per file, tool and model. The
+join with blocks and findings (which other collectors produce) happens when the file tree is built:
+`annotate_entry` reads the file's `ai_ranges`.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Sequence
+from concurrent.futures import Future
+from typing import Any
+
+from vibe8_core.collectors.base import (
+    Collector,
+    CollectorResult,
+    CollectorSpec,
+    EarlyStart,
+    FileField,
+    Measure,
+    ProjectContext,
+)
+from vibe8_core.collectors.blame import blame_repository
+from vibe8_core.collectors.signals import Attribution, CommitInfo, classify, load_signals
+from vibe8_core.findings import DupeDetails, Finding
+
+MAX_NAMED_FILES = 10
+SECURITY_LEVELS = ("high", "medium", "low")
+
+
+def _margin(timeout_s: float) -> float:
+    """Blame gets most of the collector's time, so that its partial result arrives before the deadline."""
+    return max(0.5, timeout_s * 0.9 - 1.0)
+
+
+class AuthorshipCollector(Collector):
+    spec = CollectorSpec(
+        name="authorship",
+        label="Authorship",
+        order=10,  # after the seed's ten; not a quality measure, so no score
+        optional_section=True,  # runs stored before attribution have no authorship section
+        measures=(
+            Measure("ai_lines", "neither", "sum"),
+            Measure("human_lines", "neither", "sum"),
+            Measure("automation_lines", "neither", "sum"),
+            Measure("ai_share_pct", "neither", "ratio"),
+            Measure("commits", "neither", "count"),
+            Measure("ai_commits", "neither", "count"),
+            Measure("tools", "neither", "list"),
+            Measure("models", "neither", "list"),
+        ),
+        file_fields=(  # null when the file has no history
+            FileField("ai_lines", None, "AI lines"),
+            FileField("human_lines", None),
+            FileField("automation_lines", None),
+            FileField("ai_tools", (), kind="list"),
+            FileField("ai_ranges", (), kind="list"),  # [[first, last], ...] AI-written lines
+            FileField("ai_finding_counts", None, kind="mapping"),  # see finding_counts
+        ),
+    )
+
+    def empty_metrics(self) -> dict[str, Any]:
+        return {**super().empty_metrics(), "tools": {}, "models": {}}
+
+    def start(self, early: EarlyStart) -> Future[Any] | None:
+        """git blame is the slow step: it runs in a worker (with its own git threads) beside the per-file phase."""
+        if not early.history:
+            return None
+        settings = early.settings
+        cache_dir = str(settings.cache_dir) if settings.cache_max_mb > 0 else None
+        timeout = _margin(settings.collector_timeout_s)
+        return early.submit(blame_repository, str(early.root), early.paths, cache_dir, timeout, settings.workers)
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        if not project.churn:
+            return CollectorResult(metrics=self.empty_metrics())
+        paths = [record.path for record in project.files]
+        blamed = self._blamed(project, paths)
+        if not blamed["history"]:
+            return CollectorResult(metrics=self.empty_metrics())
+        signals = load_signals(project.settings.authorship_signals)
+        owners = {sha: classify(CommitInfo(*details), signals) for sha, details in blamed["commits"].items()}
+        result = CollectorResult(metrics={}, errors=list(blamed["errors"]))
+        totals = Totals()
+        for path, runs in blamed["files"].items():
+            if runs is not None:
+                result.files[path] = totals.add_file(runs, owners)
+        result.metrics = totals.metrics(owners)
+        result.errors += _partial_notes(blamed, project.settings.collector_timeout_s)
+        return result
+
+    def _blamed(self, project: ProjectContext, paths: list[str]) -> dict[str, Any]:
+        started: dict[str, Any] | None = project.started_result(self.name)
+        if started is not None:
+            return started
+        settings = project.settings
+        cache_dir = str(settings.cache_dir) if settings.cache_max_mb > 0 else None
+        timeout = _margin(project.time_left())
+        blamed: dict[str, Any] = project.run_isolated(
+            blame_repository, str(project.root), paths, cache_dir, timeout, settings.workers
+        )
+        return blamed
+
+    def finish_entry(self, entry: dict[str, Any], findings: Sequence[Finding]) -> None:
+        """Blocks and findings come from other collectors: they learn who wrote their lines here."""
+        annotate_entry(entry)
+        attributed = entry.get("ai_lines") is not None
+        entry["ai_finding_counts"] = finding_counts(findings, entry.get("ai_ranges") or []) if attributed else None
+
+
+def _partial_notes(blamed: dict[str, Any], timeout_s: float) -> list[str]:
+    notes = []
+    unfinished = sorted(blamed["unfinished"])
+    if unfinished:
+        named = ", ".join(unfinished[:MAX_NAMED_FILES]) + (" and more" if len(unfinished) > MAX_NAMED_FILES else "")
+        notes.append(
+            f"authorship: git blame ran past the {timeout_s:g} s limit, so the attribution is partial; "
+            f"{len(unfinished)} files are not attributed: {named}."
+        )
+    if blamed["shallow"]:
+        notes.append(
+            "authorship: the history is shallow, so the attribution is partial: lines older than the oldest "
+            "fetched commit count as that commit's."
+        )
+    return notes
+
+
+class Totals:
+    """Lines per owner kind, tool and model over the attributed files, and the commits that own them."""
+
+    def __init__(self) -> None:
+        self.lines = {"ai": 0, "human": 0, "automation": 0}
+        self.tools: dict[str, int] = {}
+        self.models: dict[str, int] = {}
+        self.commits: set[str] = set()
+
+    def add_file(self, runs: list[list[Any]], owners: dict[str, Attribution]) -> dict[str, Any]:
+        """The file's fields: its lines by kind, the AI tools in it, and its AI-written line ranges."""
+        lines = {"ai": 0, "human": 0, "automation": 0}
+        tools: set[str] = set()
+        ranges: list[list[int]] = []
+        for start, count, sha in runs:
+            owner = owners.get(sha, Attribution("human"))
+            lines[owner.kind] += count
+            if sha.strip("0"):
+                self.commits.add(sha)
+            if owner.kind != "ai":
+                continue
+            tool = owner.tool or "unknown"
+            tools.add(tool)
+            self.tools[tool] = self.tools.get(tool, 0) + count
+            if owner.model:
+                self.models[owner.model] = self.models.get(owner.model, 0) + count
+            if ranges and ranges[-1][1] + 1 == start:
+                ranges[-1][1] = start + count - 1
+            else:
+                ranges.append([start, start + count - 1])
+        for kind, count in lines.items():
+            self.lines[kind] += count
+        return {
+            "ai_lines": lines["ai"], "human_lines": lines["human"], "automation_lines": lines["automation"],
+            "ai_tools": sorted(tools), "ai_ranges": ranges,
+        }  # fmt: skip
+
+    def metrics(self, owners: dict[str, Attribution]) -> dict[str, Any]:
+        total = sum(self.lines.values())
+        return {
+            "ai_lines": self.lines["ai"],
+            "human_lines": self.lines["human"],
+            "automation_lines": self.lines["automation"],
+            "ai_share_pct": round(100.0 * self.lines["ai"] / total, 2) if total else None,
+            "commits": len(self.commits),
+            "ai_commits": sum(1 for sha in self.commits if owners.get(sha, Attribution("human")).kind == "ai"),
+            "tools": dict(sorted(self.tools.items(), key=lambda item: -item[1])),
+            "models": dict(sorted(self.models.items(), key=lambda item: -item[1])),
+        }
+
+
+def ai_lines_between(ranges: list[list[int]], first: int, last: int) -> int:
+    """How many lines of [first, last] lie in the sorted, disjoint `ranges` of AI-written lines."""
+    index = max(0, bisect.bisect_right(ranges, [first, float("inf")]) - 1)
+    count = 0
+    for start, end in ranges[index:]:
+        if start > last:
+            break
+        count += max(0, min(end, last) - max(start, first) + 1)
+    return count
+
+
+def finding_counts(findings: Sequence[Finding], ranges: list[list[int]]) -> dict[str, int]:
+    """One file's findings on each side ({lint,dead_code,security_LEVEL}_{ai,human}) and its duplicated
+    lines on each side (duplicate_{ai,human}), over every finding (the stored list may be capped)."""
+    counts: Counter[str] = Counter()
+    for finding in findings:
+        if finding.collector == "dupes":
+            details = finding.details
+            last = details.end_line if isinstance(details, DupeDetails) and details.end_line else finding.line
+            ai = ai_lines_between(ranges, finding.line, last)
+            counts["duplicate_ai"] += ai
+            counts["duplicate_human"] += last - finding.line + 1 - ai
+            continue
+        side = "ai" if ai_lines_between(ranges, finding.line, finding.line) else "human"
+        if finding.collector in ("lint", "dead_code"):
+            counts[f"{finding.collector}_{side}"] += 1
+        elif finding.collector == "security" and finding.severity in SECURITY_LEVELS:
+            counts[f"security_{finding.severity}_{side}"] += 1
+    return dict(sorted(counts.items()))
+
+
+def annotate_entry(entry: dict[str, Any]) -> None:
+    """Give the entry's blocks `ai_lines` and its findings `ai`, from its `ai_ranges` (null: no history)."""
+    attributed = entry.get("ai_lines") is not None
+    ranges = entry.get("ai_ranges") or []
+    entry["blocks"] = [
+        {**block, "ai_lines": ai_lines_between(ranges, block["line"], block["end_line"]) if attributed else None}
+        for block in entry["blocks"]
+    ]
+    for finding in entry["findings"]:
+        finding["ai"] = ai_lines_between(ranges, finding["line"], finding["line"]) > 0 if attributed else None

@@ -81,16 +81,18 @@ def analyze_folder(
     started = time.perf_counter()
     cache = ResultCache(settings)
     keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
+    threads = ThreadPoolExecutor(max_workers=len(registry.collectors()), thread_name_prefix="vibe8-early")
     with WorkerPool(settings.workers, settings.process_max_mb) as pool:
         small = within_size(root, paths, settings.max_file_mb * 2**20)  # the same bound for cross-file tools
-        file_keys = [(path, keys.get(path)) for path in paths]
-        early = _start_early_steps(pool, root, small, cache, file_keys, settings, churn)
+        starting = EarlyStart(root, small, pool.submit, threads.submit, settings, churn)
+        early = _start_early_steps(starting, cache, [(path, keys.get(path)) for path in paths])
         records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
         log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
         tree_keys: list[tuple[str, str | None]] = (
             [(path, keys.get(path)) for path in paths] if complete else [("", None)]
         )
         results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
+    threads.shutdown(wait=False, cancel_futures=True)  # a step past its time limit is left to finish alone
     cache.evict()
     collectors = registry.collectors()
     for collector in collectors:
@@ -111,13 +113,7 @@ def _named(paths: list[str]) -> str:
 
 
 def _start_early_steps(
-    pool: WorkerPool,
-    root: Path,
-    paths: list[str],
-    cache: ResultCache,
-    tree_keys: list[tuple[str, str | None]],
-    settings: EngineSettings,
-    history: bool,
+    starting: EarlyStart, cache: ResultCache, tree_keys: list[tuple[str, str | None]]
 ) -> dict[str, Future[Any]]:
     """Start the cross-file work that needs only the files (vulture, git blame) beside the per-file phase,
     unless cached."""
@@ -126,7 +122,7 @@ def _start_early_steps(
         key = cache.tree_key(collector.name, tree_keys) if collector.spec.project_cacheable else None
         if key is not None and cache.read(key, project=True) is not None:
             continue
-        future = collector.start(EarlyStart(root, paths, pool.submit, settings, history))
+        future = collector.start(starting)
         if future is not None:
             started[collector.name] = future
     return started

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from vibe8_core.collectors import blame
 from vibe8_core.collectors.base import FileRecord, ProjectContext
 from vibe8_core.collectors.files import discover_python_files, read_source
 from vibe8_core.collectors.package_index import clear_cache
@@ -111,3 +112,17 @@ def project_of(tmp_path: Path, settings: EngineSettings) -> Callable[[dict[str, 
         return ProjectContext(root, records, settings, time.monotonic() + 60, run_here)
 
     return build
+
+
+@pytest.fixture
+def blamed_paths(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths `git blame` runs on while the test lasts, in order."""
+    paths: list[str] = []
+    original = blame.blame_file
+
+    def counting(root: Path, path: str, ignore_file: str | None, timeout: float, graph: Any = None) -> list[blame.Run]:
+        paths.append(path)
+        return original(root, path, ignore_file, timeout, graph)
+
+    monkeypatch.setattr(blame, "blame_file", counting)
+    return paths

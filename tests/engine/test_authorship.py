@@ -162,20 +162,13 @@ def test_the_ignore_revs_file_decides(mixed_repo: Path) -> None:
     assert owner_of_line_2 == listed[0]
 
 
-def test_a_later_commit_reblames_only_the_files_it_touched(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_later_commit_reblames_only_the_files_it_touched(tmp_path: Path, blamed_paths: list[str]) -> None:
     repo = HistoryRepo(tmp_path / "repo")
     for index in range(4):
         repo.write(f"m{index}.py", f"V{index} = {index}\n")
     repo.commit("four modules")
     paths = [f"m{index}.py" for index in range(4)]
-    blamed: list[str] = []
-    original = blame.blame_file
-
-    def counting(root: Path, path: str, ignore_file: str | None, timeout: float) -> list[blame.Run]:
-        blamed.append(path)
-        return original(root, path, ignore_file, timeout)
-
-    monkeypatch.setattr(blame, "blame_file", counting)
+    blamed = blamed_paths
     first = blame_repository(str(repo.path), paths, str(tmp_path / "cache"), 60, 2)
     assert sorted(blamed) == paths
     repo.append("m2.py", "W = 1\n")
@@ -188,10 +181,10 @@ def test_a_later_commit_reblames_only_the_files_it_touched(tmp_path: Path, monke
 
 
 def test_files_not_blamed_in_time_make_a_partial_attribution(mixed_repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def too_slow(root: Path, path: str, ignore_file: str | None, timeout: float) -> list[blame.Run]:
+    def too_slow(root: Path, path: str, ignore_file: str | None, timeout: float, graph: Any = None) -> list[blame.Run]:
         if path == "app.py":
             raise subprocess.TimeoutExpired(["git", "blame"], timeout)
-        return original(root, path, ignore_file, timeout)
+        return original(root, path, ignore_file, timeout, graph)
 
     original = blame.blame_file
     monkeypatch.setattr(blame, "blame_file", too_slow)

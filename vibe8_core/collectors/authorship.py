@@ -27,10 +27,15 @@ from vibe8_core.collectors.base import (
 )
 from vibe8_core.collectors.blame import blame_repository
 from vibe8_core.collectors.signals import Attribution, CommitInfo, classify, load_signals
+from vibe8_core.config import EngineSettings
 from vibe8_core.findings import DupeDetails, Finding
 
 MAX_NAMED_FILES = 10
 SECURITY_LEVELS = ("high", "medium", "low")
+
+
+def _cache_dir(settings: EngineSettings) -> str | None:
+    return str(settings.cache_dir) if settings.cache_max_mb > 0 else None
 
 
 def _margin(timeout_s: float) -> float:
@@ -68,13 +73,14 @@ class AuthorshipCollector(Collector):
         return {**super().empty_metrics(), "tools": {}, "models": {}}
 
     def start(self, early: EarlyStart) -> Future[Any] | None:
-        """git blame is the slow step: it runs in a worker (with its own git threads) beside the per-file phase."""
+        """git blame is the slow step: it starts at once beside the per-file phase, in a thread here (git's
+        own processes do the work, so no worker process is held)."""
         if not early.history:
             return None
         settings = early.settings
-        cache_dir = str(settings.cache_dir) if settings.cache_max_mb > 0 else None
         timeout = _margin(settings.collector_timeout_s)
-        return early.submit(blame_repository, str(early.root), early.paths, cache_dir, timeout, settings.workers)
+        return early.in_thread(blame_repository, str(early.root), early.paths, _cache_dir(settings), timeout,
+                               settings.workers)  # fmt: skip
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         if not project.churn:
@@ -99,12 +105,8 @@ class AuthorshipCollector(Collector):
         if started is not None:
             return started
         settings = project.settings
-        cache_dir = str(settings.cache_dir) if settings.cache_max_mb > 0 else None
         timeout = _margin(project.time_left())
-        blamed: dict[str, Any] = project.run_isolated(
-            blame_repository, str(project.root), paths, cache_dir, timeout, settings.workers
-        )
-        return blamed
+        return blame_repository(str(project.root), paths, _cache_dir(settings), timeout, settings.workers)
 
     def finish_entry(self, entry: dict[str, Any], findings: Sequence[Finding]) -> None:
         """Blocks and findings come from other collectors: they learn who wrote their lines here."""

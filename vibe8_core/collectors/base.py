@@ -216,12 +216,14 @@ class ProjectContext:
 
 @dataclass(frozen=True)
 class EarlyStart:
-    """What a collector's `start` may use: the folder, the files within the size limit, a way to run a
-    picklable function in a worker process, the settings, and whether git history may be read."""
+    """What a collector's `start` may use: the folder, the files within the size limit, ways to run a
+    function in a worker process (`submit`: Python work on the files, isolated) or in a thread of this
+    process (`in_thread`: waiting on git's own processes), the settings, and whether git history may be read."""
 
     root: Path
     paths: list[str]
     submit: Callable[..., Future[Any]]
+    in_thread: Callable[..., Future[Any]]
     settings: EngineSettings
     history: bool
 

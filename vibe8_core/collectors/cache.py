@@ -21,6 +21,7 @@ import hashlib
 import json
 import logging
 import os
+import shutil
 import sys
 import tempfile
 from functools import cache
@@ -28,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors.commit_graph import GRAPH_FOLDER
 from vibe8_core.collectors.registry import tool_names
 from vibe8_core.config import EngineSettings
 
@@ -59,7 +61,8 @@ class ResultCache:
     def __init__(self, settings: EngineSettings) -> None:
         self.directory = Path(settings.cache_dir) / "per-file"
         self.project_directory = Path(settings.cache_dir) / "project"
-        self.blame_directory = Path(settings.cache_dir) / "blame"  # written by collectors/blame.py
+        self.blame_directory = Path(settings.cache_dir) / "blame"  # written by collectors/blame_cache.py
+        self.graph_directory = Path(settings.cache_dir) / GRAPH_FOLDER  # one folder per repository
         self.max_bytes = settings.cache_max_mb * 2**20
         tools = ",".join(f"{tool}={found}" for tool, found in tool_versions().items())
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
@@ -143,12 +146,19 @@ class ResultCache:
             with contextlib.suppress(OSError):
                 status = entry.stat()
                 entries.append((status.st_mtime, status.st_size, entry))
+        for home in self.graph_directory.glob("*/*"):  # a repository's commit-graph goes as a whole
+            with contextlib.suppress(OSError):
+                size = sum(item.stat().st_size for item in home.rglob("*") if item.is_file())
+                entries.append((home.stat().st_mtime, size, home))
         total = sum(size for _, size, _ in entries)
         if total <= self.max_bytes:
             return
         for _, size, entry in sorted(entries):
             with contextlib.suppress(OSError):
-                entry.unlink()
+                if entry.is_dir():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
                 total -= size
             if total <= self.max_bytes * KEEP_FRACTION:
                 break

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,11 +21,13 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
+    EarlyStart,
     FileField,
     Measure,
     ProjectContext,
     ScoreDecl,
 )
+from vibe8_core.config import EngineSettings
 
 COMMIT_MARK = "\x1ecommit "
 SAFE_CONFIG = (
@@ -33,11 +36,14 @@ SAFE_CONFIG = (
 )  # fmt: skip
 
 
-def git_env(root: Path) -> dict[str, str]:
-    """No inherited GIT_* variables, no system or global config, and no repository above `root`."""
+def git_env(root: Path, alternates: Path | None = None) -> dict[str, str]:
+    """No inherited GIT_* variables, no system or global config, and no repository above `root`;
+    `alternates`: an object folder of Vibe8's own that git reads besides the repository's (commit_graph.py)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL="/dev/null", GIT_TERMINAL_PROMPT="0", LC_ALL="C")
     env["GIT_CEILING_DIRECTORIES"] = str(root.resolve().parent)
+    if alternates is not None:
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = str(alternates)
     return env
 
 
@@ -50,14 +56,14 @@ def git_command_line(args: list[str]) -> list[str]:
 
 
 def run_git(
-    root: Path, args: list[str], timeout: float, stdin_text: str | None = None
+    root: Path, args: list[str], timeout: float, stdin_text: str | None = None, alternates: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     """Run git in `root` with the safe settings and environment; output decoded as UTF-8, undecodable
     bytes as surrogates (as the discovered paths are)."""
     return subprocess.run(
         git_command_line(args),
         cwd=root,
-        env=git_env(root),
+        env=git_env(root, alternates),
         input=stdin_text,
         stdin=None if stdin_text is not None else subprocess.DEVNULL,
         capture_output=True,
@@ -106,6 +112,20 @@ def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dic
     return parse_numstat(completed.stdout)
 
 
+History = tuple[int, dict[str, dict[str, Any]]]  # commits, per-file numstat
+NOT_A_CHECKOUT: History = (-1, {})
+
+
+def _history_if_checkout(
+    root: Path, settings: EngineSettings, timeout: float | None = None
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """read_history of `root` within `timeout` (default: the collector's), or NOT_A_CHECKOUT."""
+    timeout = settings.collector_timeout_s if timeout is None else timeout
+    if not is_git_checkout(root, timeout):
+        return NOT_A_CHECKOUT
+    return read_history(root, settings.churn_max_commits, timeout)
+
+
 class ChurnCollector(Collector):
     spec = CollectorSpec(
         name="churn",
@@ -129,10 +149,21 @@ class ChurnCollector(Collector):
         ),
     )
 
+    def start(self, early: EarlyStart) -> Future[Any] | None:
+        """The history walk needs only the folder: it starts at once, in a thread (git does the work)."""
+        if not early.history:
+            return None
+        return early.in_thread(_history_if_checkout, early.root, early.settings)
+
     def collect(self, project: ProjectContext) -> CollectorResult:
-        if not project.churn or not is_git_checkout(project.root, project.time_left()):
+        if not project.churn:
             return CollectorResult(metrics=self.empty_metrics())
-        commits, history = read_history(project.root, project.settings.churn_max_commits, project.time_left())
+        read = project.started_result(self.name)
+        if read is None:
+            read = _history_if_checkout(project.root, project.settings, project.time_left())
+        if read == NOT_A_CHECKOUT:
+            return CollectorResult(metrics=self.empty_metrics())
+        commits, history = read
         result = CollectorResult(metrics={})
         for record in project.files:
             entry = history.get(record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None})

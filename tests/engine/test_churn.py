@@ -9,7 +9,7 @@ import pytest
 
 from vibe8_core.analysis import analyze_folder
 from vibe8_core.collectors.base import ProjectContext
-from vibe8_core.collectors.churn import ChurnCollector, git_env, parse_numstat
+from vibe8_core.collectors.churn import ChurnCollector, CommitCache, git_env, parse_numstat, read_history
 
 from .conftest import offline_settings, write_tree
 
@@ -112,3 +112,22 @@ def test_a_folder_inside_someone_elses_checkout_is_not_a_checkout(repository: Pa
 )
 def test_parse_numstat(output: str, commits: int, files: dict) -> None:
     assert parse_numstat(output) == (commits, files)
+
+
+def test_the_commit_cache_gives_the_walk_exactly_and_diffs_only_new_commits(repository: Path, tmp_path: Path) -> None:
+    git(repository, "checkout", "-q", "-b", "side")
+    commit(repository, {"side.py": "s = 1\n"}, "side", 1_700_000_150)  # older than main's tip: interleaves
+    git(repository, "checkout", "-q", "-")
+    commit(repository, {"a.py": "x = 2\n"}, "six", 1_700_000_500)
+    git(repository, "merge", "-q", "--no-ff", "-m", "merge side", "side", when=1_700_000_600)
+    cache = CommitCache(tmp_path / "churn.json")
+    for max_commits in (3, 50):
+        assert read_history(repository, max_commits, 30, cache) == read_history(repository, max_commits, 30)
+    commit(repository, {"pkg/c.py": "c = 3\n"}, "seven", 1_700_000_700)
+    newest = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repository, capture_output=True, text=True).stdout
+    before = cache.load()
+    assert newest.strip() not in before
+    assert read_history(repository, 50, 30, cache) == read_history(repository, 50, 30)
+    after = cache.load()
+    assert set(after) - set(before) == {newest.strip()}
+    assert all(after[sha] == before[sha] for sha in before)

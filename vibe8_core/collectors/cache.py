@@ -63,6 +63,7 @@ class ResultCache:
         self.project_directory = Path(settings.cache_dir) / "project"
         self.blame_directory = Path(settings.cache_dir) / "blame"  # written by collectors/blame_cache.py
         self.graph_directory = Path(settings.cache_dir) / GRAPH_FOLDER  # one folder per repository
+        self.churn_directory = Path(settings.cache_dir) / "churn"  # written by collectors/churn.py
         self.max_bytes = settings.cache_max_mb * 2**20
         tools = ",".join(f"{tool}={found}" for tool, found in tool_versions().items())
         parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
@@ -141,7 +142,7 @@ class ResultCache:
         if not self.enabled or not self.written:
             return
         entries = []
-        folders = (self.directory, self.project_directory, self.blame_directory)
+        folders = (self.directory, self.project_directory, self.blame_directory, self.churn_directory)
         for entry in [path for folder in folders for path in folder.glob("*/*.json")]:
             with contextlib.suppress(OSError):
                 status = entry.stat()

@@ -10,8 +10,12 @@ an upload stored inside some other repository never reports that repository's hi
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
 import subprocess
+import tempfile
 from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
@@ -29,7 +33,9 @@ from vibe8_core.collectors.base import (
 )
 from vibe8_core.config import EngineSettings
 
+log = logging.getLogger(__name__)
 COMMIT_MARK = "\x1ecommit "
+CHURN_FORMAT = "vibe8-churn-1"
 SAFE_CONFIG = (
     "core.fsmonitor=", "core.hooksPath=/dev/null", "core.pager=cat", "diff.external=", "core.sshCommand=",
     "protocol.allow=never", "log.showSignature=false", "diff.renames=false", "core.quotePath=false",
@@ -79,41 +85,121 @@ def is_git_checkout(root: Path, timeout: float) -> bool:
     return probe.returncode == 0 and probe.stdout.strip() == "true"
 
 
-def parse_numstat(output: str) -> tuple[int, dict[str, dict[str, Any]]]:
-    """(commit count, per-file {commits, lines_added, lines_deleted, last_change}) from our log format."""
-    commits = 0
-    files: dict[str, dict[str, Any]] = {}
-    when = None
+Change = tuple[str, int, int]  # path, lines added, lines deleted ('-' for binary: 0)
+Commit = tuple[int, list[Change]]  # commit time (Unix seconds), the Python files it changed
+NUMSTAT_ARGS = ["--numstat", "--no-renames", "--no-textconv", "--no-ext-diff", "--relative", "--no-color",
+                "--format=%x1ecommit %H %ct"]  # fmt: skip
+
+
+def parse_commits(output: str) -> dict[str, Commit]:
+    """sha -> (time, changes) from our log format, in the log's order."""
+    commits: dict[str, Commit] = {}
+    changes: list[Change] = []
     for line in output.split("\n"):  # not splitlines(): it also splits on the \x1e marker
         if line.startswith(COMMIT_MARK):
-            commits += 1
-            when = datetime.fromtimestamp(int(line[len(COMMIT_MARK) :].split()[1]), UTC).isoformat()
+            sha, when = line[len(COMMIT_MARK) :].split()[:2]
+            changes = []
+            commits[sha] = (int(when), changes)
             continue
         parts = line.split("\t", 2)
-        if len(parts) != 3:
-            continue
-        added, deleted, path = parts
-        entry = files.setdefault(path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": when})
-        entry["commits"] += 1
-        entry["lines_added"] += int(added) if added.isdigit() else 0
-        entry["lines_deleted"] += int(deleted) if deleted.isdigit() else 0
-    return commits, files
+        if len(parts) == 3:
+            added, deleted, path = parts
+            changes.append((path, int(added) if added.isdigit() else 0, int(deleted) if deleted.isdigit() else 0))
+    return commits
 
 
-def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dict[str, dict[str, Any]]]:
-    """Commits (newest first) touching Python files under `root`, with per-file numstat."""
-    args = [
-        "log", "--numstat", "--no-renames", "--no-textconv", "--no-ext-diff", "--relative", "--no-color",
-        f"--max-count={max_commits}", "--format=%x1ecommit %H %ct", "--", "*.py",
-    ]  # fmt: skip
-    completed = run_git(root, args, timeout)
+def fold(order: list[str], commits: dict[str, Commit]) -> tuple[int, dict[str, dict[str, Any]]]:
+    """(commit count, per-file {commits, lines_added, lines_deleted, last_change}) over `order`, newest first."""
+    files: dict[str, dict[str, Any]] = {}
+    for sha in order:
+        when, changes = commits[sha]
+        stamp = datetime.fromtimestamp(when, UTC).isoformat()
+        for path, added, deleted in changes:
+            entry = files.setdefault(path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": stamp})
+            entry["commits"] += 1
+            entry["lines_added"] += added
+            entry["lines_deleted"] += deleted
+    return len(order), files
+
+
+def parse_numstat(output: str) -> tuple[int, dict[str, dict[str, Any]]]:
+    """(commit count, per-file {commits, lines_added, lines_deleted, last_change}) from our log format."""
+    commits = parse_commits(output)
+    return fold(list(commits), commits)
+
+
+def _git_or_fail(root: Path, args: list[str], timeout: float, stdin_text: str | None = None) -> str:
+    completed = run_git(root, args, timeout, stdin_text)
     if completed.returncode != 0:
         raise RuntimeError(completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "git failed")
-    return parse_numstat(completed.stdout)
+    return completed.stdout
+
+
+def read_history(
+    root: Path, max_commits: int, timeout: float, cache: CommitCache | None = None
+) -> tuple[int, dict[str, dict[str, Any]]]:
+    """Commits (newest first) touching Python files under `root`, with per-file numstat.
+
+    With a cache, the walk lists the commits (`git rev-list`, the same walk as `git log`, no diffs) and
+    only commits not seen before are diffed: a commit's numstat never changes."""
+    if cache is None:
+        return parse_numstat(_git_or_fail(root, ["log", *NUMSTAT_ARGS, f"--max-count={max_commits}", "--", "*.py"],
+                                          timeout))  # fmt: skip
+    order = _git_or_fail(root, ["rev-list", f"--max-count={max_commits}", "HEAD", "--", "*.py"], timeout).split()
+    known = cache.load()
+    missing = [sha for sha in order if sha not in known]
+    if missing:
+        args = ["log", *NUMSTAT_ARGS, "--no-walk=unsorted", "--stdin", "--", "*.py"]
+        known.update(parse_commits(_git_or_fail(root, args, timeout, "\n".join(missing) + "\n")))
+    if any(sha not in known for sha in order):  # git showed fewer commits than asked: walk as without a cache
+        return read_history(root, max_commits, timeout)
+    cache.save({sha: known[sha] for sha in order})
+    return fold(order, known)
 
 
 History = tuple[int, dict[str, dict[str, Any]]]  # commits, per-file numstat
 NOT_A_CHECKOUT: History = (-1, {})
+
+
+class CommitCache:
+    """Each commit's numstat (under the analysed folder) for one repository, as JSON under
+    `<cache dir>/churn`; a commit is immutable, so an entry never goes stale. Every failure is a miss."""
+
+    def __init__(self, entry: Path) -> None:
+        self.entry = entry
+
+    @classmethod
+    def of(cls, root: Path, settings: EngineSettings, timeout: float) -> CommitCache | None:
+        """The cache of the repository at `root` (named by its root commits and the folder's place in it)."""
+        if settings.cache_max_mb <= 0:
+            return None
+        roots = run_git(root, ["rev-list", "--max-parents=0", "HEAD"], timeout)
+        prefix = run_git(root, ["rev-parse", "--show-prefix"], timeout)
+        if roots.returncode or prefix.returncode or not roots.stdout.strip():
+            return None
+        name = "\n".join([CHURN_FORMAT, *sorted(roots.stdout.split()), prefix.stdout.strip()])
+        key = hashlib.sha256(name.encode("utf-8", "surrogateescape")).hexdigest()
+        return cls(Path(settings.cache_dir) / "churn" / key[:2] / f"{key}.json")
+
+    def load(self) -> dict[str, Commit]:
+        try:
+            data = json.loads(self.entry.read_text(encoding="utf-8", errors="surrogateescape"))
+            return {
+                sha: (int(when), [(str(p), int(a), int(d)) for p, a, d in changes])
+                for sha, (when, changes) in data.items()
+            }
+        except (OSError, ValueError, TypeError):
+            return {}
+
+    def save(self, commits: dict[str, Commit]) -> None:
+        try:
+            self.entry.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, temporary = tempfile.mkstemp(dir=self.entry.parent, suffix=".tmp")
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(json.dumps(commits, separators=(",", ":")))
+            os.replace(temporary, self.entry)
+        except OSError as exc:
+            log.warning("churn cache not written: %s", exc)
 
 
 def _history_if_checkout(
@@ -123,7 +209,7 @@ def _history_if_checkout(
     timeout = settings.collector_timeout_s if timeout is None else timeout
     if not is_git_checkout(root, timeout):
         return NOT_A_CHECKOUT
-    return read_history(root, settings.churn_max_commits, timeout)
+    return read_history(root, settings.churn_max_commits, timeout, CommitCache.of(root, settings, timeout))
 
 
 class ChurnCollector(Collector):

@@ -1,37 +1,47 @@
-"""dead_code: vulture at confidence >= 60 over the whole folder at once (usage crosses files).
+"""dead_code: vulture at confidence >= 60 over the whole folder (usage crosses files).
 
-The scan runs in a worker process (a hostile file cannot take the parent down) through vulture's
-Python API, fed the sources directly so that no `[tool.vulture]` of the analysed project is read.
-vulture honours `# noqa` for its own codes (as the CLI does); whitelists bundled with vulture for
-imported standard modules are scanned too, exactly as `vulture PATH` does. Files are named to vulture
-as `/<relative path>`, so its test-file rule (`*/tests/*`, `test*.py`) sees the project's own layout and
-not the folder the upload happens to be stored in.
+vulture runs through its Python API, fed the sources directly so that no `[tool.vulture]` of the
+analysed project is read. Each file is scanned in the per-file phase (in a worker process, cached by
+content like every per-file section): what it defines and which names it uses, exactly as vulture's
+own `scan` leaves them. The project step puts every file's definitions and uses into one `Vulture`
+and asks it for the unused code — what scanning all files in one `Vulture` gives, since a scan only
+adds to those lists and that set; a start-up self-check (`merge_failure`) proves it on a fixed
+two-file project against one whole scan, and a failed check falls back to the whole scan in a worker.
+So a changed file costs one file's scan, not the project's. vulture honours `# noqa` for its own codes
+(as the CLI does); whitelists bundled with vulture for imported standard modules are scanned too,
+exactly as `vulture PATH` does. Files are named to vulture as `/<relative path>`, so its test-file
+rule (`*/tests/*`, `test*.py`) sees the project's own layout and not the folder the upload is in.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import logging
 import pkgutil
-from concurrent.futures import Future
+import tempfile
+from collections.abc import Callable
+from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vulture import Vulture
+from vulture.core import Item
 
 from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    EarlyStart,
     FileField,
     Measure,
+    ParsedSource,
     ProjectContext,
     ScoreDecl,
 )
 from vibe8_core.collectors.files import decode_source, within_size
 from vibe8_core.findings import DeadCodeDetails, Finding
 
+log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
 MAX_ITEMS_PER_FILE = 1000  # sent back per file (the stored cap is smaller); the counts stay exact
 
@@ -54,26 +64,78 @@ def _item(path: str, item: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
-    """Run in a worker: vulture's unused items (as dicts, at most MAX_ITEMS_PER_FILE per file), their
-    exact counts per file and kind, and the files it could not scan. The caller passes only files
-    within the size limit; the worker's memory limit turns a file vulture cannot hold into an error."""
-    vulture = Vulture()
-    errors: list[str] = []
+# vulture's lists of definitions, by the kind its items carry (`Item.typ`).
+DEFINED = {
+    "attribute": "defined_attrs", "class": "defined_classes", "function": "defined_funcs",
+    "import": "defined_imports", "method": "defined_methods", "property": "defined_props",
+    "variable": "defined_vars", "unreachable_code": "unreachable_code",
+}  # fmt: skip
+CHECK_FILES = {  # usage crosses the files: each defines what the other uses
+    "pkg/models.py": "import os\nimport json\n\n\nclass Model:\n    size = 1\n\n    def save(self):\n"
+    "        return json.dumps(self.size)\n\n    def hidden(self):  # noqa: V105\n        pass\n\n"
+    "    def unused(self):\n        pass\n\n\ndef orphan():\n    return 1\n    print('never')\n",
+    "pkg/tests/test_models.py": "from pkg.models import Model\n\n\ndef test_save():\n    Model().save()\n",
+}
+
+
+def _vulture_quietly(action: Callable[[], Any]) -> Any:
+    """vulture prints what it cannot parse: kept off the worker's output."""
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
-        for path in paths:
-            text, decode_error = decode_source((Path(root) / path).read_bytes())
-            if decode_error:
-                continue  # the per-file step already names it; vulture's CLI skips it too
-            try:
-                vulture.scan(text, filename=PurePosixPath("/", path))
-            except RecursionError:
-                errors.append(f"dead_code: {path}: too deeply nested for vulture (RecursionError); skipped.")
-            except MemoryError:
-                errors.append(f"dead_code: {path}: too large for vulture within the memory limit; skipped.")
-        _scan_whitelists(vulture)
-        items = vulture.get_unused_code(min_confidence=MIN_CONFIDENCE)
+        return action()
+
+
+def scan_file(text: str, path: str) -> dict[str, Any]:
+    """Run in a worker: what one file defines ([kind, name, first, last, message, confidence]) and the
+    names it uses, as vulture's scan of it leaves them."""
+    vulture = Vulture()
+    try:
+        _vulture_quietly(partial(vulture.scan, text, filename=PurePosixPath("/", path)))
+    except RecursionError:
+        return {"defined": [], "used": [], "error": "too deeply nested for vulture (RecursionError); skipped"}
+    defined = [
+        [item.typ, item.name, item.first_lineno, item.last_lineno, item.message, item.confidence]
+        for attribute in DEFINED.values()
+        for item in getattr(vulture, attribute)
+    ]
+    return {"defined": defined, "used": sorted(vulture.used_names)}
+
+
+def unused_of(scans: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    """vulture's unused code over every file's scan (see scan_file), as find_dead_code reports it."""
+    vulture = Vulture()
+    for path, scan in scans:
+        filename = PurePosixPath("/", path)
+        for kind, name, first, last, message, confidence in scan["defined"]:
+            getattr(vulture, DEFINED[kind]).append(Item(name, kind, filename, first, last, message, confidence))
+        vulture.used_names.update(scan["used"])
+    errors = [f"dead_code: {path}: {scan['error']}." for path, scan in scans if scan.get("error")]
+    return _reported(vulture, errors)
+
+
+def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
+    """Run in a worker: one vulture scan of every file (the fallback, and the self-check's reference).
+    The caller passes only files within the size limit; the worker's memory limit turns a file vulture
+    cannot hold into an error."""
+    vulture = Vulture()
+    errors: list[str] = []
+    for path in paths:
+        text, decode_error = decode_source((Path(root) / path).read_bytes())
+        if decode_error:
+            continue  # the per-file step already names it; vulture's CLI skips it too
+        try:
+            _vulture_quietly(partial(vulture.scan, text, filename=PurePosixPath("/", path)))
+        except RecursionError:
+            errors.append(f"dead_code: {path}: too deeply nested for vulture (RecursionError); skipped.")
+        except MemoryError:
+            errors.append(f"dead_code: {path}: too large for vulture within the memory limit; skipped.")
+    return _reported(vulture, errors)
+
+
+def _reported(vulture: Vulture, errors: list[str]) -> dict[str, Any]:
+    """Unused items (as dicts, at most MAX_ITEMS_PER_FILE per file), exact counts per file and kind."""
+    _scan_whitelists(vulture)
+    items = vulture.get_unused_code(min_confidence=MIN_CONFIDENCE)
     unused: list[dict[str, Any]] = []
     counts: dict[str, dict[str, int]] = {}
     for item in items:
@@ -83,6 +145,25 @@ def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
         if sum(kinds.values()) <= MAX_ITEMS_PER_FILE:
             unused.append(_item(path, item))
     return {"unused": unused, "counts": counts, "errors": errors}
+
+
+@cache
+def merge_failure() -> str | None:
+    """Why per-file scans cannot stand in for one whole scan (None: they give the same), once per process."""
+    with tempfile.TemporaryDirectory(prefix="vibe8-vulture-check-") as folder:
+        for path, text in CHECK_FILES.items():
+            (Path(folder) / path).parent.mkdir(parents=True, exist_ok=True)
+            (Path(folder) / path).write_text(text, encoding="utf-8")
+        expected = find_dead_code(folder, list(CHECK_FILES))
+    try:
+        found = unused_of([(path, scan_file(text, path)) for path, text in CHECK_FILES.items()])
+    except (TypeError, AttributeError, ValueError, KeyError) as exc:
+        reason: str | None = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+    else:
+        reason = None if found == expected and expected["unused"] else "the merged scans differ from one scan"
+    if reason is not None:
+        log.error("vulture's per-file scans are not used: %s; scanning the whole project at once", reason)
+    return reason
 
 
 class DeadCodeCollector(Collector):
@@ -99,16 +180,21 @@ class DeadCodeCollector(Collector):
         tools=("vulture",),
         finding_label="Dead code",
         needs_parse=True,
+        per_file_rank=8,  # after the others: the costliest per-file step
     )
 
-    def start(self, early: EarlyStart) -> Future[Any] | None:
-        """vulture needs only the files: it runs in a worker beside the per-file phase."""
-        return early.submit(find_dead_code, str(early.root), early.paths)
+    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+        if decode_source(source.data)[1]:
+            return None  # the per-file step names it already; vulture's CLI skips it too
+        return scan_file(source.text, source.path)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         paths = [record.path for record in project.files]
-        found = project.started_result(self.name)
-        if found is None:
+        scans = [(record.path, section) for record, section in project.sections(self.name)]
+        if merge_failure() is None and all(record.sections.get(self.name) or record.parse_error
+                                           for record in project.files):  # fmt: skip
+            found = unused_of(scans)
+        else:
             scanned = within_size(project.root, paths, project.settings.max_file_mb * 2**20)
             found = project.run_isolated(find_dead_code, str(project.root), scanned)
         result = CollectorResult(metrics={}, errors=list(found["errors"]))
@@ -117,19 +203,9 @@ class DeadCodeCollector(Collector):
             if item["path"] not in known:
                 continue
             details = DeadCodeDetails(item["name"], item["kind"], item["confidence"], item["end_line"], item["size"])
-            result.add_finding(
-                item["path"],
-                Finding(
-                    "dead_code",
-                    f"unused-{item['kind']}",
-                    item["message"],
-                    item["line"],
-                    None,
-                    "low",
-                    "",
-                    details,
-                ),
-            )
+            finding = Finding("dead_code", f"unused-{item['kind']}", item["message"], item["line"], None, "low", "",
+                              details)  # fmt: skip
+            result.add_finding(item["path"], finding)
         by_kind: dict[str, int] = {}
         for path in paths:
             kinds = found["counts"].get(path, {})

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 from collections import Counter
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
+    EarlyStart,
     FileField,
     Measure,
     ParsedSource,
@@ -84,6 +86,12 @@ def lint_paths(root: Path, paths: list[str], timeout: float, errors: list[str]) 
         return lint_paths(root, paths[:half], timeout, errors) + lint_paths(root, paths[half:], timeout, errors)
 
 
+def _lint_early(root: Path, paths: list[str], timeout: float) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+    """(the paths linted, ruff's diagnostics, errors), for `collect` to take up."""
+    errors: list[str] = []
+    return paths, lint_paths(root, paths, timeout, errors), errors
+
+
 def _severity(code: str) -> Severity:
     return "medium" if code.startswith(MEDIUM_PREFIXES) else "low"
 
@@ -129,10 +137,18 @@ class LintCollector(Collector):
     def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
         return {"noqa": sum(1 for line in source.lines if "#" in line and NOQA.search(line))}
 
+    def start(self, early: EarlyStart) -> Future[Any] | None:
+        """ruff needs only the files: it runs at once, in a thread (ruff's own process does the work)."""
+        return early.in_thread(_lint_early, early.root, early.paths, early.settings.collector_timeout_s)
+
     def collect(self, project: ProjectContext) -> CollectorResult:
         result = CollectorResult(metrics={})
         paths = [record.path for record in project.files]
-        diagnostics = lint_paths(project.root, paths, project.time_left(), result.errors)
+        linted, diagnostics, errors = project.started_result(self.name) or ([], [], [])
+        result.errors += errors
+        done = set(linted)  # ruff's verdict on a file does not depend on the other files it is given
+        diagnostics += lint_paths(project.root, [path for path in paths if path not in done], project.time_left(),
+                                  result.errors)  # fmt: skip
         known = _paths_as_ruff_names_them(paths)
         root = project.root.resolve()
         for diagnostic in diagnostics:

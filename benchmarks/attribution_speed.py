@@ -117,7 +117,8 @@ def report(root: Path, label: str, times: dict[str, list[float]], load: float) -
     print(f"\nMedian ratio cold: **{statistics.median(cold):.3f}** (target ≤ 0.35); after one new commit: "
           f"**{statistics.median(again):.3f}** (target ≤ 0.10); ratio of the medians: "
           f"{med['vibe8 cold'] / med['reference']:.3f} and {med['vibe8 after one commit'] / med['reference']:.3f}; "
-          f"Vibe8 peak RSS (process tree): **{med['peak_mb']:.0f} MB**; load average after: {os.getloadavg()[0]:.2f}.")  # fmt: skip
+          f"Vibe8 peak RSS (process tree): **{med['peak_mb']:.0f} MB**; "
+          f"load average after: {os.getloadavg()[0]:.2f}.")  # fmt: skip
 
 
 def main() -> None:

@@ -93,6 +93,8 @@ def scan_file(text: str, path: str) -> dict[str, Any]:
         _vulture_quietly(partial(vulture.scan, text, filename=PurePosixPath("/", path)))
     except RecursionError:
         return {"defined": [], "used": [], "error": "too deeply nested for vulture (RecursionError); skipped"}
+    except MemoryError:  # vulture's own parse, beside the file's shared tree, within the process's limit
+        return {"defined": [], "used": [], "error": "too large for vulture within the memory limit; skipped"}
     defined = [
         [item.typ, item.name, item.first_lineno, item.last_lineno, item.message, item.confidence]
         for attribute in DEFINED.values()

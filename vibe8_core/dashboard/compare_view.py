@@ -94,12 +94,13 @@ def _export(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], level: 
 
 def export_buttons(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], key: str, stem: str) -> None:
     """A level picker and one download button per format for exactly the runs `run_ids` names (asked for
-    only when a button is clicked)."""
+    only when a button is clicked); each button's label says the level it downloads."""
     level_col, *buttons, _ = st.columns([2, 1, 1, 2])
     level = level_col.selectbox("Research table", LEVELS, key=f"{key}_level", format_func=lambda v: f"one row per {v}")
     for column, fmt in zip(buttons, FORMATS, strict=True):
         column.download_button(
-            f"{fmt.upper()}",
+            f"{fmt.upper()} · {level}s",  # names what this run of the page prepared (a click right after
+            # choosing another level, before the page has rerun, would otherwise get the previous table)
             partial(_export, user_id, run_ids, level, fmt),
             file_name(stem, level, fmt),
             MEDIA_TYPES[fmt],

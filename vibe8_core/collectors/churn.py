@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -20,10 +21,12 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    MetricsSection,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 
 COMMIT_MARK = "\x1ecommit "
@@ -106,23 +109,31 @@ def read_history(root: Path, max_commits: int, timeout: float) -> tuple[int, dic
     return parse_numstat(completed.stdout)
 
 
+@dataclass(frozen=True)
+class ChurnMetrics(MetricsSection):
+    """None throughout without git history."""
+
+    total_commits: int | None = measure("neither", "count")
+    total_churn: int | None = measure("lower", "sum", key="totalChurn")  # the seed's key
+    churn_score: float | None = measure("higher", "score")
+    hotspot_sloc: int | None = measure("lower", "score")  # made by scoring.py from the file tree
+
+
+@dataclass(frozen=True)
+class ChurnFileFields(FileFields):
+    commits: int | None = file_field(None, "Commits")
+    lines_added: int | None = file_field(None)
+    lines_deleted: int | None = file_field(None)
+    last_change: str | None = file_field(None, kind="text")  # ISO time of the last commit touching it
+
+
 class ChurnCollector(Collector):
     spec = CollectorSpec(
         name="churn",
         label="Churn",
         order=9,
-        measures=(
-            Measure("total_commits", "neither", "count"),
-            Measure("totalChurn", "lower", "sum"),
-            Measure("churn_score", "higher", "score"),
-            Measure("hotspot_sloc", "lower", "score"),  # made by scoring.py from the file tree
-        ),
-        file_fields=(
-            FileField("commits", None, "Commits"),
-            FileField("lines_added", None),
-            FileField("lines_deleted", None),
-            FileField("last_change", None, kind="text"),
-        ),
+        metrics=ChurnMetrics,
+        files=ChurnFileFields,
         score=ScoreDecl(
             "Churn hotspots",
             "Share of code outside files that change often and are complex; higher is better (needs git history).",
@@ -133,12 +144,12 @@ class ChurnCollector(Collector):
         if not project.churn or not is_git_checkout(project.root, project.time_left()):
             return CollectorResult(metrics=self.empty_metrics())
         commits, history = read_history(project.root, project.settings.churn_max_commits, project.time_left())
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         for record in project.files:
             entry = history.get(record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None})
-            result.files[record.path] = dict(entry)
-        result.metrics = {
-            "total_commits": commits,
-            "totalChurn": sum(entry["lines_added"] + entry["lines_deleted"] for entry in history.values()),
-        }
+            result.files[record.path] = ChurnFileFields(**entry)
+        result.metrics = ChurnMetrics(
+            total_commits=commits,
+            total_churn=sum(entry["lines_added"] + entry["lines_deleted"] for entry in history.values()),
+        )
         return result

@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import io
 import pkgutil
+from collections.abc import Mapping
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,10 +26,12 @@ from vibe8_core.collectors.base import (
     CollectorResult,
     CollectorSpec,
     EarlyStart,
-    FileField,
-    Measure,
+    FileFields,
+    MetricsSection,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.collectors.files import decode_source, within_size
 from vibe8_core.findings import DeadCodeDetails, Finding
@@ -85,13 +89,24 @@ def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
     return {"unused": unused, "counts": counts, "errors": errors}
 
 
+@dataclass(frozen=True)
+class DeadCodeMetrics(MetricsSection):
+    unused_symbols: int | None = measure("lower", "sum")
+    by_kind: Mapping[str, int] | None = measure("lower", "count")  # unused symbols per vulture kind
+
+
+@dataclass(frozen=True)
+class DeadCodeFileFields(FileFields):
+    dead_code_count: int = file_field(0, "Dead code")
+
+
 class DeadCodeCollector(Collector):
     spec = CollectorSpec(
         name="dead_code",
         label="Dead code",
         order=3,
-        measures=(Measure("unused_symbols", "lower", "sum"), Measure("by_kind", "lower", "count")),
-        file_fields=(FileField("dead_code_count", 0, "Dead code"),),
+        metrics=DeadCodeMetrics,
+        files=DeadCodeFileFields,
         score=ScoreDecl(
             "Dead code", "Unused functions, classes and variables per 1,000 lines, as a score; higher is better."
         ),
@@ -111,7 +126,7 @@ class DeadCodeCollector(Collector):
         if found is None:
             scanned = within_size(project.root, paths, project.settings.max_file_mb * 2**20)
             found = project.run_isolated(find_dead_code, str(project.root), scanned)
-        result = CollectorResult(metrics={}, errors=list(found["errors"]))
+        result = CollectorResult(errors=list(found["errors"]))
         known = set(paths)
         for item in found["unused"]:
             if item["path"] not in known:
@@ -135,6 +150,6 @@ class DeadCodeCollector(Collector):
             kinds = found["counts"].get(path, {})
             for kind, count in kinds.items():
                 by_kind[kind] = by_kind.get(kind, 0) + count
-            result.files[path] = {"dead_code_count": sum(kinds.values())}
-        result.metrics = {"unused_symbols": sum(by_kind.values()), "by_kind": by_kind}
+            result.files[path] = DeadCodeFileFields(sum(kinds.values()))
+        result.metrics = DeadCodeMetrics(sum(by_kind.values()), by_kind)
         return result

@@ -21,10 +21,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import FileRecord
 from vibe8_core.collectors.files import read_source
 from vibe8_core.collectors.limits import enter_worker
-from vibe8_core.collectors.registry import per_file_collectors
 
 MAX_CRASHES_IN_A_ROW = 3
 
@@ -58,7 +58,7 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     if size > max_bytes:
         record.parse_error = f"too large to analyse ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)"
         return record.to_dict()
-    steps = per_file_collectors()
+    steps = registry.per_file_collectors()
     names = [collector.name for collector in steps]
     with _time_limit(timeout_s):
         try:
@@ -66,7 +66,8 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
             record.parse_error = source.parse_error
             for collector in steps:
                 try:
-                    record.sections[collector.name] = collector.analyse_file(source)
+                    section = collector.analyse_file(source)
+                    record.sections[collector.name] = section.to_json() if section is not None else None
                 except Exception as exc:  # noqa: BLE001 - one collector's failure on one file is an error entry
                     record.sections[collector.name] = None
                     record.errors.append(f"{collector.name}: {path}: failed ({_describe(exc)}).")
@@ -85,6 +86,12 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     return record.to_dict()
 
 
+def _enter_worker(owner_pid: int, max_mb: int, collectors: tuple[str, ...]) -> None:
+    """Initializer of every analysis process: its limits, and the collectors the parent's registry adds."""
+    enter_worker(owner_pid, max_mb)
+    registry.install(collectors)
+
+
 class WorkerPool:
     """A ProcessPoolExecutor (forkserver: safe beside threads) that is rebuilt whenever it breaks."""
 
@@ -100,7 +107,10 @@ class WorkerPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=context, initializer=enter_worker, initargs=(os.getpid(), self.max_mb)
+                    self.workers,
+                    mp_context=context,
+                    initializer=_enter_worker,
+                    initargs=(os.getpid(), self.max_mb, registry.extra_paths()),
                 )
             return self._executor
 

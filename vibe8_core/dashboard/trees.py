@@ -15,7 +15,8 @@ import pandas as pd
 
 from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import FileField
-from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, package_status
+from vibe8_core.collectors.deps import DepsMetrics
+from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, Metrics, package_status, typed
 
 
 def _file_fields(kind: str) -> tuple[str, ...]:
@@ -274,20 +275,17 @@ def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
     return frame.sort_values(["file", "line"], ignore_index=True)
 
 
-def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
-    found = metrics.get("deps")
-    deps: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+def package_health_frame(metrics: Metrics) -> pd.DataFrame:
     rows = [
         {
-            "package": item.get("name"),
-            "specifier": item.get("specifier") or "",
-            "pinned": bool(item.get("pinned")),
-            "imported": item.get("imported"),
-            "latest": item.get("latest") if item.get("latest") not in (None, "unknown") else "unknown",
+            "package": item.name,
+            "specifier": item.specifier or "",
+            "pinned": bool(item.pinned),
+            "imported": item.imported,
+            "latest": item.latest if item.latest not in (None, "unknown") else "unknown",
             "status": package_status(item),
         }
-        for item in deps.get("package_health") or []
-        if isinstance(item, Mapping)
+        for item in typed(metrics).of(DepsMetrics).package_health or ()
     ]
     return pd.DataFrame.from_records(rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"])
 

@@ -10,6 +10,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.orm import Session, undefer
 
+from vibe8_core.run_data import FileTree, RunMetrics
 from vibe8_core.scored_run import score_run
 from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
@@ -144,13 +145,14 @@ class RunRepository:
             for run_id, metrics, file_tree, errors in self.session.execute(
                 stmt.where(AnalysisRun.run_id.in_(stale[start : start + _RESCORE_BATCH]))
             ):
-                scored = score_run(metrics or {}, file_tree)
+                tree = FileTree.from_json(file_tree) if file_tree is not None else None
+                scored = score_run(RunMetrics.from_json(metrics), tree)
                 summary = summarize_run(scored.metrics, errors or [])
                 values.append(
                     {
                         "run_id": run_id,
-                        "metrics": scored.metrics,
-                        "file_tree": scored.file_tree,
+                        "metrics": scored.metrics.to_json(),
+                        "file_tree": scored.file_tree.to_json() if scored.file_tree is not None else None,
                         "summary": summary.to_json(),
                     }
                 )

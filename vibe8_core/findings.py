@@ -75,6 +75,11 @@ DETAILS: dict[str, type[TypedDetails]] = {
 }
 
 
+DETAIL_NAMES: dict[type[TypedDetails], frozenset[str]] = {
+    kind: frozenset(item.name for item in fields(kind)) for kind in DETAILS.values()
+}
+
+
 def details_to_json(details: Details) -> dict[str, Any]:
     return dict(details.values) if isinstance(details, OtherDetails) else asdict(details)
 
@@ -83,7 +88,7 @@ def details_from_json(collector: str, data: Any) -> Details:
     """The typed details of `collector` from a stored "extra"; anything else is kept as it is."""
     values = data if isinstance(data, dict) else {}
     kind = DETAILS.get(collector)
-    if kind is None or not set(values) <= {item.name for item in fields(kind)}:
+    if kind is None or not DETAIL_NAMES[kind].issuperset(values):
         return OtherDetails(dict(values))
     return kind(**values)
 

@@ -42,8 +42,7 @@ def _encode(value: Any) -> Any:
     return value
 
 
-def _decode(value: Any, spec: Field[Any]) -> Any:
-    items, record = spec.metadata.get(ITEMS), spec.metadata.get(RECORD)
+def _decode(value: Any, items: type[JsonRecord] | None, record: type[JsonRecord] | None) -> Any:
     if value is None:
         return None
     if record is not None:
@@ -72,7 +71,7 @@ class JsonRecord:
 
     @classmethod
     def stored_keys(cls) -> tuple[str, ...]:
-        return tuple(key for key, _ in cls.json_fields())
+        return _slots(cls).keys
 
     def to_json(self) -> dict[str, Any]:
         data = {key: _encode(getattr(self, spec.name)) for key, spec in self.json_fields()}
@@ -83,7 +82,7 @@ class JsonRecord:
     def from_json(cls, data: Any) -> Self:
         """The record of a stored object; keys it does not declare are kept in `extra`."""
         record = cls.pick(data)
-        declared = set(cls.stored_keys())
+        declared = _slots(cls).key_set
         extra = {key: value for key, value in data.items() if key not in declared}
         return record if not extra else cls(**record._values(), extra=extra)
 
@@ -92,7 +91,9 @@ class JsonRecord:
         """The record of the declared keys of `data` only (a flat object shared by several records)."""
         if not isinstance(data, Mapping):
             raise ValueError(f"{cls.__name__}: a stored object was expected, not {type(data).__name__}.")
-        values = {spec.name: _decode(data[key], spec) for key, spec in cls.json_fields() if key in data}
+        values = {
+            name: _decode(data[key], items, record) for key, name, items, record in _slots(cls).decoders if key in data
+        }
         try:
             return cls(**values)
         except TypeError as exc:
@@ -121,11 +122,28 @@ class JsonRecord:
         return {spec.name: getattr(self, spec.name) for _, spec in self.json_fields()}
 
 
-_DECLARED: dict[type, tuple[tuple[str, Field[Any]], ...]] = {}
+@dataclass(frozen=True)
+class _Slots:
+    """A record class's fields, looked up once: (key, field) pairs, and how each key is read."""
+
+    fields: tuple[tuple[str, Field[Any]], ...]
+    keys: tuple[str, ...]
+    key_set: frozenset[str]
+    decoders: tuple[tuple[str, str, type[JsonRecord] | None, type[JsonRecord] | None], ...]
+
+
+_SLOTS: dict[type, _Slots] = {}
+
+
+def _slots(cls: type[JsonRecord]) -> _Slots:
+    found = _SLOTS.get(cls)
+    if found is None:
+        pairs = tuple((json_key(spec), spec) for spec in fields(cls) if spec.name != "extra")
+        decoders = tuple((key, spec.name, spec.metadata.get(ITEMS), spec.metadata.get(RECORD)) for key, spec in pairs)
+        keys = tuple(key for key, _ in pairs)
+        found = _SLOTS[cls] = _Slots(pairs, keys, frozenset(keys), decoders)
+    return found
 
 
 def _declared(cls: type[JsonRecord]) -> tuple[tuple[str, Field[Any]], ...]:
-    found = _DECLARED.get(cls)
-    if found is None:
-        found = _DECLARED[cls] = tuple((json_key(spec), spec) for spec in fields(cls) if spec.name != "extra")
-    return found
+    return _slots(cls).fields

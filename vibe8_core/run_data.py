@@ -67,6 +67,21 @@ class RunMetrics:
 
 
 @dataclass(frozen=True)
+class EntryLayout:
+    """Which record reads which keys of a file-tree entry, worked out once per tree read."""
+
+    collectors: tuple[tuple[str, type[FileFields], bool], ...]  # (name, its fields' record, optional section)
+    claimed: frozenset[str]  # every key some record or the entry itself declares
+
+    @classmethod
+    def of_registry(cls) -> EntryLayout:
+        specs = registry.specs()
+        collectors = tuple((spec.name, spec.files_type, spec.optional_section) for spec in specs)
+        claimed = {key for _, kind, _ in collectors for key in kind.stored_keys()}.union(ENTRY_KEYS)
+        return cls(collectors, frozenset(claimed))
+
+
+@dataclass(frozen=True)
 class FileEntry:
     """One analysed file: each collector's fields (by collector name), its findings, and scoring's
     severity and grade. Stored flat: every collector's keys side by side with the entry's own."""
@@ -86,20 +101,20 @@ class FileEntry:
         return cls(path, {spec.name: spec.files_type() for spec in registry.specs()}, parse_error=parse_error)
 
     @classmethod
-    def from_json(cls, data: Any) -> FileEntry:
+    def from_json(cls, data: Any, layout: EntryLayout | None = None) -> FileEntry:
         stored = _mapping(data)
+        layout = layout or EntryLayout.of_registry()
         fields = {
-            spec.name: spec.files_type.pick(stored)
-            for spec in registry.specs()
-            if not spec.optional_section or any(key in stored for key in spec.files_type.stored_keys())
+            name: kind.pick(stored)
+            for name, kind, optional in layout.collectors
+            if not optional or not kind.stored_keys() or not stored.keys().isdisjoint(kind.stored_keys())
         }  # an entry stored before an optional collector existed keeps none of its fields
-        claimed = {key for spec in registry.specs() for key in spec.files_type.stored_keys()}.union(ENTRY_KEYS)
         findings = tuple(Finding.from_dict(item) for item in stored.get("findings") or () if isinstance(item, dict))
         return cls(
             str(stored.get("path") or ""), fields, float(stored.get("severity") or 0.0),
             str(stored.get("grade") or "A"), stored.get("parse_error"), findings,
             int(stored.get("findings_not_stored") or 0),
-            {key: value for key, value in stored.items() if key not in claimed},
+            {key: value for key, value in stored.items() if key not in layout.claimed},
         )  # fmt: skip
 
     def to_json(self) -> dict[str, Any]:
@@ -146,7 +161,9 @@ class FileTree:
     @classmethod
     def from_json(cls, data: Any) -> FileTree:
         stored = _mapping(data)
-        entries = tuple(FileEntry.from_json(item) for item in stored.get("files") or () if isinstance(item, dict))
+        layout = EntryLayout.of_registry()
+        files = stored.get("files") or ()
+        entries = tuple(FileEntry.from_json(item, layout) for item in files if isinstance(item, dict))
         version = stored.get("version")
         extra = {key: value for key, value in stored.items() if key not in ("version", "files")}
         return cls(entries, version if isinstance(version, int) else FILE_TREE_VERSION, extra)

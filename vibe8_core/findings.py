@@ -93,7 +93,8 @@ def details_from_json(collector: str, data: Any) -> Details:
     return kind(**values)
 
 
-FINDING_KEYS = frozenset(("collector", "code", "message", "line", "column", "severity", "text", "extra"))
+FINDING_FIELDS = ("collector", "code", "message", "line", "column", "severity", "text", "extra")  # stored order
+FINDING_KEYS = frozenset(FINDING_FIELDS)
 
 
 @dataclass(frozen=True)

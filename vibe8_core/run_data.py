@@ -28,6 +28,13 @@ def _mapping(data: Any) -> Mapping[str, Any]:
     return data if isinstance(data, Mapping) else {}
 
 
+def stored_entries(file_tree: Any) -> list[Mapping[str, Any]]:
+    """The stored entries of a `file_tree` object, for code that reads only some records of each (with
+    `pick`) where reading whole `FileEntry`s of a large tree would cost too much."""
+    files = _mapping(file_tree).get("files")
+    return [entry for entry in files if isinstance(entry, Mapping)] if isinstance(files, list) else []
+
+
 @dataclass(frozen=True)
 class RunMetrics:
     """The `metrics` object: one section per registered collector, in the registry's order."""

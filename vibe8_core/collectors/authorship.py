@@ -30,7 +30,7 @@ from vibe8_core.collectors.base import (
     measure,
 )
 from vibe8_core.collectors.blame import blame_repository
-from vibe8_core.collectors.cyclomatic import CyclomaticFileFields
+from vibe8_core.collectors.cyclomatic import Block, CyclomaticFileFields
 from vibe8_core.collectors.signals import Attribution, CommitInfo, classify, load_signals
 from vibe8_core.findings import DupeDetails, Finding
 
@@ -39,6 +39,9 @@ if TYPE_CHECKING:
 
 MAX_NAMED_FILES = 10
 SECURITY_LEVELS = ("high", "medium", "low")
+# The marks annotate_entry stores beside other collectors' records: a block's AI-written lines, a finding's
+# "is its line AI-written" (null without history). block_ai_lines / finding_by_ai read them back.
+BLOCK_MARK, FINDING_MARK = "ai_lines", "ai"
 
 
 def _margin(timeout_s: float) -> float:
@@ -239,7 +242,7 @@ def annotate_entry(entry: FileEntry) -> FileEntry:
     ranges = fields.ai_ranges
     complexity = entry.of(CyclomaticFileFields)
     blocks = tuple(
-        block.with_values({"ai_lines": ai_lines_between(ranges, block.line, block.end_line) if attributed else None})
+        block.with_values({BLOCK_MARK: ai_lines_between(ranges, block.line, block.end_line) if attributed else None})
         for block in complexity.blocks
     )
     findings = tuple(
@@ -253,3 +256,9 @@ def annotate_entry(entry: FileEntry) -> FileEntry:
         for finding in entry.findings
     )
     return dataclasses.replace(entry.with_fields(dataclasses.replace(complexity, blocks=blocks)), findings=findings)
+
+
+def block_ai_lines(block: Block) -> int | None:
+    """How many lines of a block AI tools wrote, as annotate_entry marked it (None: no history)."""
+    value = block.extra.get(BLOCK_MARK)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -44,14 +44,15 @@ def cognitive_by_name(text: str) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class Block(JsonRecord):
-    """One class, function or method radon measured, as a file-tree entry lists it."""
+    """One class, function or method radon measured, as a file-tree entry lists it (a key a stored or
+    imported block lacks reads as its default)."""
 
-    name: str
-    kind: str
-    line: int
-    end_line: int
-    complexity: int
-    rank: str
+    name: str = ""
+    kind: str = "function"
+    line: int = 0
+    end_line: int = 0
+    complexity: int | None = None
+    rank: str = ""
     cognitive: int | None = None
 
 
@@ -115,7 +116,7 @@ class CyclomaticCollector(Collector):
         result = CollectorResult()
         all_cc: list[int] = []
         for record, section in project.sections(self.name, CyclomaticFileSection):
-            values = [block.complexity for block in section.blocks]
+            values = [block.complexity for block in section.blocks if block.complexity is not None]
             all_cc.extend(values)
             result.files[record.path] = CyclomaticFileFields(
                 avg_cc=round(sum(values) / len(values), 2) if values else None,

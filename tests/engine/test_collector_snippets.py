@@ -181,6 +181,10 @@ DEAD_CASES = [
         [("a.py", "os", "import", 90), ("a.py", "Gone", "class", 60)],
     ),
     ({"a.py": "def f(x):\n    return x\n\nf(1)\n"}, []),
+    (  # PEP 562: Python calls a module's __getattr__ / __dir__ itself
+        {"a.py": "def __getattr__(name):\n    raise AttributeError(name)\n\ndef __dir__():\n    return []\n"},
+        [],
+    ),
 ]
 
 

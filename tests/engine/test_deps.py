@@ -146,3 +146,12 @@ def test_pyproject_and_setup_cfg_parsers() -> None:
     assert parse_pyproject("not toml [", "pyproject.toml", errors) == [] and errors
     declared = parse_setup_cfg("[options.extras_require]\ntest =\n    pytest>=7\n", "setup.cfg", [])
     assert [(d.name, d.specifier, d.group) for d in declared] == [("pytest", ">=7", "test")]
+
+
+def test_typing_only_modules_are_not_undeclared_dependencies(project_of, settings) -> None:
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from _typeshed import StrPath\n"
+    project = project_of({"app.py": source})
+    project.settings = type(settings)(package_index_url="http://127.0.0.1:9/pypi", package_index_timeout_s=0.5)
+    result = DepsCollector().collect(project)
+    assert result.metrics["undeclared"] == []
+    assert "_typeshed" in result.metrics["stdlib"]

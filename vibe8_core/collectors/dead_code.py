@@ -38,6 +38,8 @@ from vibe8_core.findings import DeadCodeDetails, Finding
 
 MIN_CONFIDENCE = 60
 MAX_ITEMS_PER_FILE = 1000  # sent back per file (the stored cap is smaller); the counts stay exact
+# Called by Python itself, never by name: a module-level __getattr__ / __dir__ (PEP 562) is not dead.
+IMPLICIT_NAMES = ("__getattr__", "__dir__")
 
 
 def _scan_whitelists(vulture: Vulture) -> None:
@@ -61,8 +63,9 @@ def _item(path: str, item: Any) -> dict[str, Any]:
 def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
     """Run in a worker: vulture's unused items (as dicts, at most MAX_ITEMS_PER_FILE per file), their
     exact counts per file and kind, and the files it could not scan. The caller passes only files
-    within the size limit; the worker's memory limit turns a file vulture cannot hold into an error."""
-    vulture = Vulture()
+    within the size limit; the worker's memory limit turns a file vulture cannot hold into an error.
+    Names Python calls implicitly (IMPLICIT_NAMES) are never reported."""
+    vulture = Vulture(ignore_names=list(IMPLICIT_NAMES))
     errors: list[str] = []
     sink = io.StringIO()
     with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):

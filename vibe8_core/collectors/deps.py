@@ -63,8 +63,13 @@ def local_modules(paths: list[str]) -> set[str]:
     return names
 
 
+# Modules that exist only for type checkers (typeshed's stdlib stubs), imported under TYPE_CHECKING:
+# part of the standard library's typing, never something to install.
+TYPING_ONLY_MODULES = frozenset({"_typeshed"})
+
+
 def classify(top: str, local: set[str]) -> str:
-    if top in sys.stdlib_module_names:
+    if top in sys.stdlib_module_names or top in TYPING_ONLY_MODULES:
         return "stdlib"
     return "local" if top in local else "third_party"
 

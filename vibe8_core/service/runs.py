@@ -10,6 +10,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from vibe8_core.jobs.control import delete_runs, reanalyse_run, relabel_run
+from vibe8_core.jobs.submissions import Authorship
 from vibe8_core.service.base import UseCases
 from vibe8_core.store import NotFoundError, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
@@ -129,3 +131,23 @@ class RunUseCases(UseCases):
         with self.db.unit_of_work() as uow:
             uow.runs.delete(parse_run_id(run_id), user_id)
             uow.commit()
+
+    def delete_many(self, user_id: uuid.UUID, run_ids: list[object]) -> int:
+        """Delete several of the user's runs: all of them, or (one not theirs) none."""
+        return delete_runs(self.db, user_id, [parse_run_id(run_id) for run_id in run_ids])
+
+    def reanalyse(self, user_id: uuid.UUID, run_id: object) -> str:
+        """Queue the run's source again with its labels; the new job's id."""
+        return reanalyse_run(self.db, self.settings, user_id, parse_run_id(run_id))
+
+    def relabel(self, user_id: uuid.UUID, run_id: object, who: Authorship) -> Authorship:
+        """Correct the run's project name and who wrote it, checked as a submission's labels are."""
+        return relabel_run(self.db, user_id, parse_run_id(run_id), who)
+
+    def source(self, user_id: uuid.UUID, run_id: object, path: str) -> str | None:
+        """The kept text of one of the run's files; None when it was not kept."""
+        with self.db.unit_of_work() as uow:
+            try:
+                return uow.sources.get(parse_run_id(run_id), user_id, path)
+            except NotFoundError:
+                return None

@@ -253,6 +253,14 @@ class RunRepository:
         self._owned(run_id, user_id, with_tree=False)
         self.session.execute(delete(AnalysisRun).where(AnalysisRun.run_id == run_id))
 
+    def relabel(
+        self, run_id: uuid.UUID, user_id: uuid.UUID, project_name: str, author_type: str, author_model: str | None
+    ) -> None:
+        """Change who wrote the owner's run and which project it belongs to (the figures stay)."""
+        self._owned(run_id, user_id, with_tree=False)
+        labels = {"project_name": project_name, "author_type": author_type, "author_model": author_model}
+        self.session.execute(update(AnalysisRun).where(AnalysisRun.run_id == run_id).values(**labels))
+
     def previous_in_project(self, run: RunRecord) -> RunRecord | None:
         """The same user's run of the same project just before `run` (for score deltas)."""
         if not run.project_name:

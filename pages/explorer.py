@@ -2,29 +2,17 @@
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard import charts, widgets
 from vibe8_core.dashboard.authorship import DECLARED_ONLY
 from vibe8_core.dashboard.escape import md
+from vibe8_core.dashboard.findings_panel import findings_filters, findings_table
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import explorer_columns, file_findings, file_functions
-from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("File explorer")
-runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True, headers_only=True)
-
-run_id = widgets.run_from_query(runs, key="explorer_run")
-try:
-    run, _previous = loaders.run_with_previous(user.id, run_id)
-    tree = loaders.run_tree(user.id, run.run_id)
-except AccessError:
-    widgets.refusal()
-    st.stop()
-
+run, tree = widgets.run_with_tree(user.id, key="explorer")
 files = tree.files
-if files.empty:
-    st.info("This run has no per-file data (it was analysed before Vibe8 kept file trees).")
-    st.stop()
 
 has_history = files["ai_share"].notna().any()
 colour = "severity"
@@ -57,12 +45,13 @@ if grades:
 if only_findings:
     table = table[table["issues"] > 0]
 table = table.sort_values("severity", ascending=False)
-st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a row to see its findings")
+st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a file to see its findings")
 number = st.column_config.NumberColumn
 columns = explorer_columns()  # every labelled per-file field of the registry's collectors
 event = st.dataframe(
     table,
     hide_index=True,
+    placeholder=widgets.MISSING,
     height=360,
     column_order=["path", "grade", "severity", *(field.key for field in columns), "ai_share", "ai_tools"],
     column_config={
@@ -75,27 +64,29 @@ event = st.dataframe(
     },
     key="explorer_table",
     on_select="rerun",
-    selection_mode="single-row",
+    selection_mode=["single-row", "single-cell"],  # a click on any cell picks its row's file
 )
-picked = [table["path"].iloc[row] for row in event.selection.rows if row < len(table)]
+if table.empty:
+    st.info("No file matches these filters; clear one to see the files again.")
+    st.stop()
+clicked = [*event.selection.rows, *(row for row, _column in event.selection.cells)]
+picked = [table["path"].iloc[row] for row in clicked if row < len(table)]
 if picked and picked[0] != st.session_state.get("explorer_row_file"):  # a newly clicked row picks the file
-    st.session_state["explorer_file"] = st.session_state["explorer_row_file"] = picked[0]
+    st.query_params["file"] = st.session_state["explorer_row_file"] = picked[0]
 
 st.subheader("Findings in one file")
-paths = table["path"].tolist() or files.sort_values("severity", ascending=False)["path"].tolist()
-wanted = st.query_params.get("file")
-path = st.selectbox("File", paths, index=paths.index(wanted) if wanted in paths else 0, key="explorer_file")
-if path != wanted:
-    st.query_params["file"] = path
+path = widgets.file_picker(table["path"].tolist(), key="explorer_file")
 entry = files.set_index("path").loc[path]
 cards = st.columns(5)
-cards[0].metric("Grade", entry["grade"] or "–", help="A best … E worst, from the file's severity.")
-cards[1].metric("Severity", f"{entry['severity']:.0f}", help="0-100, higher is worse.")
-cards[2].metric("SLOC", f"{entry['sloc']:,.0f}")
-cards[3].metric("Max complexity", f"{entry['max_cc']:.0f}" if entry["max_cc"] == entry["max_cc"] else "–")
-cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry["mi"] else "–")
+cards[0].metric("Grade", entry["grade"] or widgets.MISSING, help="A best … E worst, from the file's severity.")
+cards[1].metric("Severity", widgets.fmt_score(entry["severity"]), help="0-100, higher is worse.")
+cards[2].metric("SLOC", widgets.fmt_count(entry["sloc"]))
+cards[3].metric("Max complexity", widgets.fmt_score(entry["max_cc"]))
+cards[4].metric("Maintainability", widgets.fmt_score(entry["mi"]))
 if entry.get("parse_error"):
-    st.error(f"This file does not parse: {md(entry['parse_error'])}")
+    st.error(md(widgets.not_measured(entry["parse_error"])))
+st.page_link(widgets.SOURCE_PAGE, label="Read the source with its findings inline", icon=":material/code:",
+             query_params={"run": str(run.run_id), "file": path})  # fmt: skip
 if has_history and entry["ai_lines"] == entry["ai_lines"]:
     tools = f" by {md(entry['ai_tools'])}" if entry["ai_tools"] else ""
     st.caption(
@@ -107,6 +98,7 @@ if has_history and entry["ai_lines"] == entry["ai_lines"]:
         st.dataframe(
             functions,
             hide_index=True,
+            placeholder=widgets.MISSING,
             column_config={
                 "ai_lines": number("AI-written lines", format="%d"),
                 "AI-written %": st.column_config.ProgressColumn(
@@ -126,17 +118,6 @@ if entry["findings_not_stored"] > 0:  # NaN (none left out) compares False
 if found.empty:
     st.success("No findings in this file.")
 else:
-    st.dataframe(
-        found,
-        hide_index=True,
-        column_config={
-            "line": number("Line", format="%d", width="small"),
-            "kind": "Kind",
-            "code": "Code",
-            "severity": "Severity",
-            "message": st.column_config.TextColumn("Message", width="large"),
-            "source line": st.column_config.TextColumn("Source line", width="large"),
-            "AI-written": st.column_config.TextColumn("AI-written", help="Did an AI tool write the line?"),
-        },
-        key="explorer_findings",
-    )
+    shown = findings_filters(found, key="explorer")
+    st.caption(f"{len(shown):,} of {len(found):,} findings · click one to read it in the source")
+    findings_table(shown, str(run.run_id), path, key="explorer_findings")

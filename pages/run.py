@@ -3,9 +3,11 @@ per collector with the chart worth looking at."""
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, loaders, widgets
+from vibe8_core.dashboard import charts, loaders, run_actions, widgets
 from vibe8_core.dashboard.authorship_views import run_authorship_panel
+from vibe8_core.dashboard.drilldown import clicked_category, files_with_rule, functions_of_rank
 from vibe8_core.dashboard.escape import md
+from vibe8_core.dashboard.findings_panel import files_behind
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import dead_code_list, duplicate_blocks, package_health_frame
 from vibe8_core.reports.badge import badge_svg
@@ -32,7 +34,7 @@ badge.markdown(widgets.grade_tile(grade_for_score(overall), overall), unsafe_all
 about.markdown(f"### {md(run.project_name or 'Unnamed project')}")
 about.markdown(
     f"Source: {md(run.source_label)} · written by **{md(run.author_type or 'unknown')}{model}** · "
-    f"analysed {run.created_at:%Y-%m-%d %H:%M} UTC"
+    f"analyzed {run.created_at:%Y-%m-%d %H:%M} UTC"
 )
 about.download_button(
     "Badge (SVG)", badge_svg(metrics), f"vibe8-badge-{run.run_id}.svg", "image/svg+xml",
@@ -43,12 +45,17 @@ if previous:
     st.caption(f"Changes are against the previous run of this project ({previous.created_at:%Y-%m-%d %H:%M}).")
 widgets.score_cards(scores, scores_of(previous.metrics) if previous else None)
 run_authorship_panel(user.id, run.run_id, metrics.get("authorship") or {})
-st.page_link(
+explore, again, relabel = st.columns([2, 1, 1])
+explore.page_link(
     widgets.EXPLORER_PAGE,
     label="Explore the files",
     icon=":material/account_tree:",
     query_params={"run": str(run.run_id)},
 )
+with again:
+    run_actions.reanalyse_button(user.id, run)
+with relabel:
+    run_actions.relabel_popover(user.id, run)
 
 section = {name: metrics.get(name) or {} for name in ("size", "security", "lint", "deps")}
 tree = loaders.run_tree(user.id, run.run_id)
@@ -57,28 +64,33 @@ has = set(findings["collector"].unique())
 
 left, right = st.columns(2)
 with left:
-    with widgets.panel("Complexity", "Functions per radon rank; A and B are easy to follow, E and F are not."):
+    with widgets.panel("Complexity", "Functions per radon rank (A, B easy to follow; E, F not); click a bar."):
         if blocks.empty:
             st.info("No functions or classes found.")
         else:
-            st.plotly_chart(charts.cc_rank_distribution(blocks), key="cc")
+            clicked = st.plotly_chart(charts.cc_rank_distribution(blocks), key="cc", on_select="rerun")
+            if rank := clicked_category(clicked.selection.points, "x"):
+                files_behind(functions_of_rank(tree, rank), str(run.run_id), f"rank {rank}", key="cc_files")
     sec = section["security"]
     counts = f"{sec.get('high', 0)} high, {sec.get('medium', 0)} medium, {sec.get('low', 0)} low"
-    with widgets.panel("Security", f"Bandit findings by test and severity: {counts}."):
+    with widgets.panel("Security", f"Bandit findings by test and severity: {counts}; click a bar."):
         if "security" in has:
-            st.plotly_chart(charts.security_by_test(findings), key="security")
+            clicked = st.plotly_chart(charts.security_by_test(findings), key="security", on_select="rerun")
+            if test := clicked_category(clicked.selection.points, "y"):
+                files_behind(files_with_rule(tree, "security", test), str(run.run_id), test, key="security_files")
         else:
             st.success("No security findings.")
     with widgets.panel("Duplication", "The biggest blocks of code that repeat elsewhere in the project."):
         if "dupes" in has:
-            st.dataframe(duplicate_blocks(tree), hide_index=True)
+            st.dataframe(duplicate_blocks(tree), hide_index=True, placeholder=widgets.MISSING)
         else:
             st.success("No duplicated blocks.")
     health = package_health_frame(metrics)
     deps = section["deps"]
-    with widgets.panel("Dependencies", f"{deps.get('total_modules', 0)} imported modules; declared packages."):
+    modules = deps.get("total_modules", 0)
+    with widgets.panel("Dependencies", f"{modules:,} imported modules; the health of the packages declared."):
         if not health.empty:
-            st.dataframe(health, hide_index=True)
+            st.dataframe(health, hide_index=True, placeholder=widgets.MISSING)
         else:
             st.info("No requirements file or pyproject dependencies were found.")
         if deps.get("undeclared"):
@@ -90,14 +102,19 @@ with right:
         else:
             st.plotly_chart(charts.mi_histogram(files), key="mi")
     total = section["lint"].get("total", 0)
-    with widgets.panel("Linting", f"The most frequent ruff rules among {total:,} findings."):
+    lint_caption = (
+        f"The most frequent ruff rules among {total:,} findings; click a bar." if total else "What ruff reports."
+    )
+    with widgets.panel("Linting", lint_caption):
         if "lint" in has:
-            st.plotly_chart(charts.lint_by_rule(findings), key="lint")
+            clicked = st.plotly_chart(charts.lint_by_rule(findings), key="lint", on_select="rerun")
+            if rule := clicked_category(clicked.selection.points, "y"):
+                files_behind(files_with_rule(tree, "lint", rule), str(run.run_id), rule, key="lint_files")
         else:
             st.success("No lint findings.")
     with widgets.panel("Dead code", "Symbols vulture believes are never used; check before deleting."):
         if "dead_code" in has:
-            st.dataframe(dead_code_list(tree), hide_index=True, height=300)
+            st.dataframe(dead_code_list(tree), hide_index=True, placeholder=widgets.MISSING, height=300)
         else:
             st.success("No dead code found.")
     with widgets.panel("Churn × complexity", "Files that change often (right) and are complex (up) are hotspots."):

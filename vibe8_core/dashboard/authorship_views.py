@@ -49,11 +49,11 @@ def run_authorship_panel(user_id: uuid.UUID, run_id: uuid.UUID, section: Mapping
                 if frame.empty:
                     st.caption(f"No {title.lower()} named.")
                 else:
-                    st.dataframe(frame, hide_index=True, key=f"run_{key}")
+                    st.dataframe(frame, hide_index=True, placeholder=widgets.MISSING, key=f"run_{key}")
         counts = loaders.run_split(user_id, run_id)
         if counts:
             st.markdown("**AI-written against human-written code in this run**")
-            st.dataframe(comparison_frame(counts), hide_index=True, key="run_split")
+            st.dataframe(comparison_frame(counts), hide_index=True, placeholder=widgets.MISSING, key="run_split")
             st.caption(side_sizes(counts) + ". A function counts as AI-written when AI tools wrote most of its lines.")
 
 
@@ -77,11 +77,17 @@ def inside_repositories(user_id: uuid.UUID, runs: pd.DataFrame) -> None:
     projects = {str(run_id): str(name) for run_id, name in zip(chosen["run_id"], chosen["project"], strict=True)}
     total = pooled(per_run.values())
     st.subheader("All repositories together")
-    st.dataframe(comparison_frame(total), hide_index=True, key="inside_pooled")
+    st.dataframe(comparison_frame(total), hide_index=True, placeholder=widgets.MISSING, key="inside_pooled")
     st.caption(f"{len(per_run)} repositories · {side_sizes(total)}.")
     long = long_figures(per_run, projects)
     st.subheader("Is the difference real?")
-    st.dataframe(unpaired_table(long), hide_index=True, key="inside_unpaired", column_config=NUMBER_FORMATS)
+    st.dataframe(
+        unpaired_table(long),
+        hide_index=True,
+        placeholder=widgets.MISSING,
+        key="inside_unpaired",
+        column_config=NUMBER_FORMATS,
+    )
     st.caption(
         "One value per repository and side. Medians with bootstrap 95% confidence intervals; Mann-Whitney U, "
         "two-sided; significant means Holm-corrected p < 0.05 across these figures; Cliff's delta > 0 means the "
@@ -89,10 +95,17 @@ def inside_repositories(user_id: uuid.UUID, runs: pd.DataFrame) -> None:
     )
     st.subheader("Each repository against itself")
     st.caption("The AI part of a repository against its own human part, so the project is held constant.")
-    st.dataframe(paired_table(long), hide_index=True, key="inside_paired", column_config=NUMBER_FORMATS)
+    st.dataframe(
+        paired_table(long),
+        hide_index=True,
+        placeholder=widgets.MISSING,
+        key="inside_paired",
+        column_config=NUMBER_FORMATS,
+    )
     st.caption("Wilcoxon signed-rank test on each repository's difference; p-values Holm-corrected across figures.")
     names: list[str] = [figure for figure, _, _ in FIGURES]
     figure = st.selectbox("Measure", names, format_func=lambda name: LABELS[name], key="inside_figure") or names[0]
-    st.dataframe(repository_pairs(long, figure), hide_index=True, key="inside_pairs")
+    st.dataframe(repository_pairs(long, figure), hide_index=True, placeholder=widgets.MISSING, key="inside_pairs")
     shaped = long.assign(group=long["side"].map({"ai": "AI", "human": "Human"}))
-    st.plotly_chart(charts.group_box(shaped, figure, "group", LABELS[figure]), key="inside_box")
+    colours = charts.group_colours(["AI", "Human"])
+    st.plotly_chart(charts.group_box(shaped, figure, "group", LABELS[figure], colours), key="inside_box")

@@ -13,6 +13,7 @@ import streamlit as st
 from vibe8_core.config import Settings
 from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.session import fragment_user
+from vibe8_core.dashboard.widgets import MISSING
 from vibe8_core.study.batches import active_batches, batch_progress
 from vibe8_core.study.manifest import COLUMNS, BatchReport, ManifestError, preview_manifest, submit_manifest
 
@@ -95,7 +96,7 @@ def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
     if shown is not None:
         accepted, refused = len(shown.accepted), len(shown.refused)
         (st.success if not refused else st.warning)(f"{accepted} row(s) accepted, {refused} refused.")
-        st.dataframe(report_frame(shown), hide_index=True, key="batch_report")
+        st.dataframe(report_frame(shown), hide_index=True, placeholder=MISSING, key="batch_report")
 
 
 @st.fragment(run_every=2.0)

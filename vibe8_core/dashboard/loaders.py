@@ -71,14 +71,19 @@ def runs_for(
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _history_choices(user_id: uuid.UUID, stamp: HistoryStamp) -> HistoryChoices:
+def _history_choices(
+    user_id: uuid.UUID, stamp: HistoryStamp, projects: tuple[str, ...], author_type: str | None
+) -> HistoryChoices:
     del stamp
-    return resources.service().runs.history_choices(user_id)
+    return resources.service().runs.history_choices(user_id, projects, author_type)
 
 
-def history_choices(user_id: uuid.UUID) -> HistoryChoices:
-    """The user's projects, models, studies and date range, for the history's filters."""
-    return _history_choices(user_id, history_stamp(user_id))
+def history_choices(
+    user_id: uuid.UUID, projects: tuple[str, ...] = (), author_type: str | None = None
+) -> HistoryChoices:
+    """The user's projects, models, studies and date range, for the history's filters (the projects
+    of `author_type`, the models of `projects` and `author_type`)."""
+    return _history_choices(user_id, history_stamp(user_id), projects, author_type)
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=3600)
@@ -138,6 +143,17 @@ def _run_split(user_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, int] | None:
 def run_split(user_id: uuid.UUID, raw_run_id: Any) -> dict[str, int] | None:
     """The run's AI-written vs human-written counts (dashboard/authorship.py); None without history."""
     return _run_split(user_id, parse_run_id(raw_run_id))
+
+
+def run_source(user_id: uuid.UUID, raw_run_id: Any, path: str) -> str | None:
+    """The kept text of one of the run's files; None when it was not kept (never cached: one row)."""
+    return resources.service().runs.source(user_id, raw_run_id, path)
+
+
+def forget_run_caches() -> None:
+    """After a run's labels change in place (its id and the history's count stay the same)."""
+    user_runs.clear()
+    _run_with_previous.clear()
 
 
 def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:

@@ -95,12 +95,18 @@ class RunUseCases(UseCases):
             rows = uow.runs.summaries_for_user(user_id, filters, sort, limit=page_size, offset=(page - 1) * page_size)
         return HistoryPage(rows, matching, page, pages, page_size)
 
-    def history_choices(self, user_id: uuid.UUID) -> HistoryChoices:
-        """The values the history's filters offer for this user."""
+    def history_choices(
+        self, user_id: uuid.UUID, projects: tuple[str, ...] = (), author_type: str | None = None
+    ) -> HistoryChoices:
+        """The values the history's filters offer for this user. The filters narrow each other, so none
+        offers a value that would show no run: the projects of the chosen author type, the models of
+        the chosen projects and author type."""
+        by_author = RunFilter(author_type=author_type)
+        by_projects = RunFilter(projects=projects, author_type=author_type)
         with self.db.unit_of_work() as uow:
             return HistoryChoices(
-                projects=tuple(uow.runs.distinct_values(user_id, "project_name")),
-                models=tuple(uow.runs.distinct_values(user_id, "author_model")),
+                projects=tuple(uow.runs.distinct_values(user_id, "project_name", by_author)),
+                models=tuple(uow.runs.distinct_values(user_id, "author_model", by_projects)),
                 studies=tuple(uow.runs.distinct_values(user_id, "study")),
                 created=uow.runs.created_range(user_id),
             )

@@ -232,7 +232,7 @@ class SignIn(Base):
 
 
 class RunSource(Base):
-    """Added by migration 0006 (not in the seed): the text of each file a run analysed, kept so that
+    """Added by migration 0007 (not in the seed): the text of each file a run analysed, kept so that
     a file can be read with its findings inline and an upload re-analysed without uploading it again.
     Deleted with its run."""
 

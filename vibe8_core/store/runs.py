@@ -278,10 +278,11 @@ class RunRepository:
         found = self.session.scalars(stmt).first()
         return _record(found) if found else None
 
-    def distinct_values(self, user_id: uuid.UUID, column: str) -> list[str]:
-        """Distinct non-empty values of project_name, author_model, author_type or study among the user's runs."""
+    def distinct_values(self, user_id: uuid.UUID, column: str, within: RunFilter | None = None) -> list[str]:
+        """Distinct non-empty values of project_name, author_model, author_type or study among the user's runs
+        (those that pass `within`, if given)."""
         if column not in ("project_name", "author_model", "author_type", "study"):
             raise ValueError(f"cannot list distinct values of {column!r}")
         col = getattr(AnalysisRun, column)
-        stmt = select(col).where(AnalysisRun.user_id == user_id, col.is_not(None)).distinct().order_by(col)
-        return [value for value in self.session.scalars(stmt) if value]
+        stmt = filtered(select(col).where(col.is_not(None)), user_id, within or RunFilter())
+        return [value for value in self.session.scalars(stmt.distinct().order_by(col)) if value]

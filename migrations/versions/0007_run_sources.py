@@ -3,8 +3,8 @@
 Runs analysed before this revision have no rows here: their files are shown without source, and an
 upload of theirs cannot be re-analysed without uploading it again.
 
-Revision ID: 0006_run_sources
-Revises: 0005_study_columns
+Revision ID: 0007_run_sources
+Revises: 0006_history_index
 Create Date: 2026-12-02
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_run_sources"
-down_revision: str | None = "0005_study_columns"
+revision: str = "0007_run_sources"
+down_revision: str | None = "0006_history_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -92,3 +92,22 @@ def test_workers_that_cannot_run_at_all_fail_fast() -> None:
     reasons = dict(failed)
     assert sorted(reasons) == sorted(paths)
     assert list(reasons.values()).count("the worker process crashed on this file") == 3
+
+
+def test_a_pool_that_cannot_take_a_task_is_rebuilt_and_the_file_retried(monkeypatch) -> None:
+    """A SIGTERM to the process group kills the forkserver: the next submit is refused (ConnectionRefused)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    real_submit, refusals = ProcessPoolExecutor.submit, []
+
+    def refuse_once(self, function, *args):
+        if not refusals:
+            refusals.append(args)
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real_submit(self, function, *args)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse_once)
+    paths = [f"f{i}" for i in range(6)]
+    with WorkerPool(2) as pool:
+        results, failed, unfinished = run(pool, shout_or_die, paths)
+        assert refusals and results == {p: p.upper() for p in paths} and failed == [] and unfinished == []

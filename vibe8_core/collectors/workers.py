@@ -92,6 +92,18 @@ def _enter_worker(owner_pid: int, max_mb: int, collectors: tuple[str, ...]) -> N
     registry.install(collectors)
 
 
+def _submit(executor: ProcessPoolExecutor, function: Callable[..., Any], *args: Any) -> Future[Any]:
+    """executor.submit, where a pool that cannot take the task (it broke, or its forkserver is gone:
+    a SIGTERM to the process group kills it) gives a future failed with BrokenProcessPool, so the
+    task is retried in a fresh pool like one lost in a crash."""
+    try:
+        return executor.submit(function, *args)
+    except (BrokenProcessPool, OSError) as exc:
+        lost: Future[Any] = Future()
+        lost.set_exception(BrokenProcessPool(f"the pool could not take the task ({exc})"))
+        return lost
+
+
 class WorkerPool:
     """A ProcessPoolExecutor (forkserver: safe beside threads) that is rebuilt whenever it breaks."""
 
@@ -139,7 +151,7 @@ class WorkerPool:
     def run_isolated(self, timeout: float, function: Callable[..., Any], *args: Any) -> Any:
         """function(*args) in a worker; RuntimeError if the worker dies, TimeoutError past `timeout`."""
         executor = self._pool()
-        future = executor.submit(function, *args)
+        future = _submit(executor, function, *args)
         try:
             return future.result(timeout=timeout)
         except BrokenProcessPool:
@@ -171,10 +183,10 @@ class WorkerPool:
             if suspects and not in_flight:  # retry the files lost with a broken pool, one at a time
                 isolating = True
                 path = suspects.popleft()
-                in_flight[executor.submit(function, path)] = path
+                in_flight[_submit(executor, function, path)] = path
             while not isolating and pending and len(in_flight) <= self.workers:
                 path = pending.popleft()
-                in_flight[executor.submit(function, path)] = path
+                in_flight[_submit(executor, function, path)] = path
             done, _ = wait(in_flight, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
             if not done:
                 return failed, [*in_flight.values(), *suspects, *pending]

@@ -2,7 +2,11 @@
 
 import streamlit as st
 
-from vibe8_core.dashboard import charts, widgets
+from vibe8_core.collectors.authorship import AuthorshipFileFields
+from vibe8_core.collectors.cyclomatic import CyclomaticFileFields
+from vibe8_core.collectors.mi import MiFileFields
+from vibe8_core.collectors.size import SizeFileFields
+from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.authorship import DECLARED_ONLY
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.findings_panel import findings_filters, findings_table
@@ -76,22 +80,27 @@ if picked and picked[0] != st.session_state.get("explorer_row_file"):  # a newly
 
 st.subheader("Findings in one file")
 path = widgets.file_picker(table["path"].tolist(), key="explorer_file")
-entry = files.set_index("path").loc[path]
+entry = loaders.file_entry(user.id, run.run_id, path)
+if entry is None:  # the run changed under the page (deleted, re-imported): nothing to show for the file
+    st.info("This file is no longer in the run.")
+    st.stop()
+authorship = entry.of(AuthorshipFileFields)
 cards = st.columns(5)
-cards[0].metric("Grade", entry["grade"] or widgets.MISSING, help="A best … E worst, from the file's severity.")
-cards[1].metric("Severity", widgets.fmt_score(entry["severity"]), help="0-100, higher is worse.")
-cards[2].metric("SLOC", widgets.fmt_count(entry["sloc"]))
-cards[3].metric("Max complexity", widgets.fmt_score(entry["max_cc"]))
-cards[4].metric("Maintainability", widgets.fmt_score(entry["mi"]))
-if entry.get("parse_error"):
-    st.error(md(widgets.not_measured(entry["parse_error"])))
+cards[0].metric("Grade", entry.grade or widgets.MISSING, help="A best … E worst, from the file's severity.")
+cards[1].metric("Severity", widgets.fmt_score(entry.severity), help="0-100, higher is worse.")
+cards[2].metric("SLOC", widgets.fmt_count(entry.of(SizeFileFields).sloc))
+cards[3].metric("Max complexity", widgets.fmt_score(entry.of(CyclomaticFileFields).max_cc))
+cards[4].metric("Maintainability", widgets.fmt_score(entry.of(MiFileFields).mi))
+if entry.parse_error:
+    st.error(md(widgets.not_measured(entry.parse_error)))
 st.page_link(widgets.SOURCE_PAGE, label="Read the source with its findings inline", icon=":material/code:",
              query_params={"run": str(run.run_id), "file": path})  # fmt: skip
-if has_history and entry["ai_lines"] == entry["ai_lines"]:
-    tools = f" by {md(entry['ai_tools'])}" if entry["ai_tools"] else ""
+if has_history and authorship.ai_lines is not None:
+    tools = f" by {md(', '.join(authorship.ai_tools))}" if authorship.ai_tools else ""
+    share = f" ({authorship.ai_share:.0f}%)" if authorship.ai_share is not None else ""
     st.caption(
-        f"AI tools wrote {entry['ai_lines']:,.0f} of this file's lines{tools} ({entry['ai_share']:.0f}%); "
-        f"people wrote {entry['human_lines']:,.0f}. {DECLARED_ONLY}"
+        f"AI tools wrote {authorship.ai_lines:,.0f} of this file's lines{tools}{share}; "
+        f"people wrote {authorship.human_lines or 0:,.0f}. {DECLARED_ONLY}"
     )
     functions = file_functions(tree, path)
     if not functions.empty:
@@ -110,9 +119,9 @@ if has_history and entry["ai_lines"] == entry["ai_lines"]:
 elif not has_history:
     st.caption("No history: which lines AI tools wrote is known only for git repositories.")
 found = file_findings(tree, path)
-if entry["findings_not_stored"] > 0:  # NaN (none left out) compares False
+if entry.findings_not_stored > 0:
     st.caption(
-        f"{entry['findings_not_stored']:,.0f} more findings of this file were not stored (each collector keeps its "
+        f"{entry.findings_not_stored:,.0f} more findings of this file were not stored (each collector keeps its "
         "first ones by line); the counts above are exact."
     )
 if found.empty:

@@ -76,5 +76,10 @@ def test_a_run_stored_in_todays_format_opens_on_every_run_page(seed, alice, open
     cards = {metric.label.split(" · ")[0]: metric.value for metric in at.metric}
     expected = scoring.scores_of(golden["metrics"])
     assert cards["Linting"] == f"{expected['lint']:.0f}" and cards["Churn hotspots"] == f"{expected['churn']:.0f}"
-    at = open_page(alice, "pages/explorer.py", run=str(run.run_id))
+    assert any("49 source lines" in caption.value for caption in at.caption)  # size, read through SizeMetrics
+    at = open_page(alice, "pages/explorer.py", run=str(run.run_id), file="pkg/app.py")
     assert not at.exception and len(at.dataframe[0].value) == len(golden["file_tree"]["files"])
+    app = next(entry for entry in golden["file_tree"]["files"] if entry["path"] == "pkg/app.py")
+    cards = {metric.label: metric.value for metric in at.metric}  # the file's card, from its typed entry
+    assert cards["SLOC"] == f"{app['sloc']:,}" and cards["Max complexity"] == f"{app['max_cc']:.0f}"
+    assert cards["Grade"] == app["grade"] and cards["Maintainability"] == f"{app['mi']:.0f}"

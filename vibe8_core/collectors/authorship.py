@@ -72,6 +72,14 @@ class AuthorshipFileFields(FileFields):
     ai_ranges: tuple[Sequence[int], ...] = file_field((), kind="list")  # [[first, last], ...] AI-written lines
     ai_finding_counts: Mapping[str, int] | None = file_field(None, kind="mapping")  # see finding_counts
 
+    @property
+    def ai_share(self) -> float | None:
+        """The share of the file's attributed lines AI tools wrote, in percent (None: no history or no lines)."""
+        if self.ai_lines is None:
+            return None
+        attributed = self.ai_lines + (self.human_lines or 0) + (self.automation_lines or 0)
+        return round(100.0 * self.ai_lines / attributed, 1) if attributed > 0 else None
+
 
 class AuthorshipCollector(Collector):
     spec = CollectorSpec(

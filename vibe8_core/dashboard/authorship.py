@@ -138,12 +138,11 @@ def long_figures(per_run: Mapping[str, Mapping[str, float]], projects: Mapping[s
     return pd.DataFrame(rows, columns=["run_id", "project", "side", *LABELS])
 
 
-def tool_shares(section: Mapping[str, Any], key: str) -> pd.DataFrame:
+def tool_shares(ai_lines: int | None, shares: Mapping[str, int] | None) -> pd.DataFrame:
     """A run's `tools` or `models` ({name: lines}) as rows with their share of the AI-written lines."""
-    ai_lines = section.get("ai_lines") or 0
-    items = (section.get(key) or {}).items()
     rows = [
-        {"name": name, "lines": lines, "share of AI lines %": _ratio(lines, ai_lines, 100)} for name, lines in items
+        {"name": name, "lines": lines, "share of AI lines %": _ratio(lines, ai_lines or 0, 100)}
+        for name, lines in (shares or {}).items()
     ]
     return pd.DataFrame(rows, columns=["name", "lines", "share of AI lines %"])
 

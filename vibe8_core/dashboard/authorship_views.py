@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
-from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from vibe8_core.collectors.authorship import AuthorshipMetrics
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.authorship import (
     DECLARED_ONLY,
@@ -30,20 +30,23 @@ from vibe8_core.dashboard.compare_view import NUMBER_FORMATS
 INSIDE_VIEW = "Inside repositories (from git history)"
 
 
-def run_authorship_panel(user_id: uuid.UUID, run_id: uuid.UUID, section: Mapping[str, Any]) -> None:
+def run_authorship_panel(user_id: uuid.UUID, run_id: uuid.UUID, section: AuthorshipMetrics) -> None:
     """Who wrote the run's code: the AI share, its tools and models, and AI- vs human-written quality."""
     with widgets.panel("Who wrote the code", DECLARED_ONLY):
-        if section.get("ai_share_pct") is None:
+        if section.ai_share_pct is None:
             st.info(NO_HISTORY)
             return
         cards = st.columns(4)
-        cards[0].metric("AI-written share", f"{section['ai_share_pct']:.1f}%")
-        cards[1].metric("AI-written lines", f"{section.get('ai_lines') or 0:,}")
-        cards[2].metric("Human-written lines", f"{section.get('human_lines') or 0:,}")
-        cards[3].metric("AI commits", f"{section.get('ai_commits') or 0:,} of {section.get('commits') or 0:,}")
+        cards[0].metric("AI-written share", f"{section.ai_share_pct:.1f}%")
+        cards[1].metric("AI-written lines", f"{section.ai_lines or 0:,}")
+        cards[2].metric("Human-written lines", f"{section.human_lines or 0:,}")
+        cards[3].metric("AI commits", f"{section.ai_commits or 0:,} of {section.commits or 0:,}")
         tools, models = st.columns(2)
-        for column, key, title in ((tools, "tools", "Tools"), (models, "models", "Models")):
-            frame = tool_shares(section, key)
+        for column, key, title, shares in (
+            (tools, "tools", "Tools", section.tools),
+            (models, "models", "Models", section.models),
+        ):
+            frame = tool_shares(section.ai_lines, shares)
             with column:
                 st.markdown(f"**{title}**")
                 if frame.empty:

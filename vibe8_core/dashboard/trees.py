@@ -85,9 +85,9 @@ def _files_frame(entries: list[Mapping[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
     frame[list(numbers)] = frame[list(numbers)].astype("float64")
     frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
-    attributed = frame["ai_lines"] + frame["human_lines"] + frame["automation_lines"].fillna(0)
-    frame["ai_share"] = (100.0 * frame["ai_lines"] / attributed.where(attributed > 0)).round(1)
-    frame["ai_tools"] = [", ".join(AuthorshipFileFields.pick(entry).ai_tools or ()) for entry in entries]
+    authorship = [AuthorshipFileFields.pick(entry) for entry in entries]
+    frame["ai_share"] = pd.Series([fields.ai_share for fields in authorship], dtype="float64")
+    frame["ai_tools"] = [", ".join(fields.ai_tools or ()) for fields in authorship]
     frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
         frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
     )

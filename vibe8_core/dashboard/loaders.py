@@ -20,7 +20,7 @@ from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.authorship import split_counts
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
-from vibe8_core.run_data import FileEntry, stored_entries
+from vibe8_core.run_data import FileEntry
 from vibe8_core.service import HistoryChoices, HistoryPage, HistoryStamp, parse_run_id
 from vibe8_core.store import JobRecord, RunFilter, RunRecord, RunSort
 
@@ -133,18 +133,10 @@ def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
     return _run_tree(user_id, parse_run_id(raw_run_id))
 
 
-@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _stored_entry(user_id: uuid.UUID, run_id: uuid.UUID, path: str) -> dict[str, Any] | None:
-    with cycle_collector_paused():
-        run = resources.service().runs.open(user_id, run_id, with_tree=True)
-    return next((dict(entry) for entry in stored_entries(run.file_tree) if entry.get("path") == path), None)
-
-
 def file_entry(user_id: uuid.UUID, raw_run_id: Any, path: str) -> FileEntry | None:
-    """One file of the run as its typed entry (None when the run has no such file). The stored entry is
-    cached as JSON: a record class made from a collector's lists cannot be pickled."""
-    stored = _stored_entry(user_id, parse_run_id(raw_run_id), path)
-    return None if stored is None else FileEntry.from_json(stored)
+    """One file of the run as its typed entry (None when the run has no such file): the database picks it
+    out of the stored tree, so it is not cached (one small query per rerun, whatever the tree's size)."""
+    return resources.service().runs.file_entry(user_id, parse_run_id(raw_run_id), path)
 
 
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)

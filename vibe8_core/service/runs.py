@@ -12,6 +12,7 @@ from datetime import datetime
 
 from vibe8_core.jobs.control import delete_runs, reanalyse_run, relabel_run
 from vibe8_core.jobs.submissions import Authorship
+from vibe8_core.run_data import FileEntry
 from vibe8_core.service.base import UseCases
 from vibe8_core.store import NotFoundError, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
@@ -125,6 +126,12 @@ class RunUseCases(UseCases):
         """One of the user's runs (AccessError when missing, malformed or someone else's)."""
         with self.db.unit_of_work() as uow:
             return uow.runs.get(parse_run_id(run_id), user_id, with_tree=with_tree)
+
+    def file_entry(self, user_id: uuid.UUID, run_id: object, path: str) -> FileEntry | None:
+        """One file of one of the user's runs, typed (None when the run has no such file)."""
+        with self.db.unit_of_work() as uow:
+            stored = uow.runs.file_entry(parse_run_id(run_id), user_id, path)
+        return None if stored is None else FileEntry.from_json(stored)
 
     def open_with_previous(self, user_id: uuid.UUID, run_id: object) -> tuple[RunRecord, RunRecord | None]:
         """One of the user's runs and the run of the same project before it (for the changes shown)."""

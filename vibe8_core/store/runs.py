@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session, undefer
 
 from vibe8_core.run_data import FileTree, RunMetrics
@@ -19,6 +21,13 @@ from vibe8_core.store.models import AnalysisRun
 from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
 _HEADER_COLUMNS = tuple(getattr(AnalysisRun, field.name) for field in fields(RunHeader))
+# One file's entry of a run's file tree, picked out by the database (a large tree is not sent whole).
+_FILE_ENTRY_SQL = {
+    "postgresql": "SELECT entry FROM analysis_runs, jsonb_array_elements(file_tree -> 'files') AS entry "
+    "WHERE run_id = :run_id AND entry ->> 'path' = :path LIMIT 1",
+    "sqlite": "SELECT entry.value FROM analysis_runs, json_each(analysis_runs.file_tree, '$.files') AS entry "
+    "WHERE run_id = :run_id AND json_extract(entry.value, '$.path') = :path LIMIT 1",
+}
 _METRICS_BATCH = 500  # runs whose metrics are read per query when summaries are computed
 _RESCORE_BATCH = 50  # runs (with their file trees) re-scored per query
 
@@ -247,6 +256,15 @@ class RunRepository:
     def get(self, run_id: uuid.UUID, user_id: uuid.UUID, *, with_tree: bool = False) -> RunRecord:
         """The run if `user_id` owns it; NotFoundError / ForbiddenError otherwise."""
         return _record(self._owned(run_id, user_id, with_tree=with_tree), with_tree=with_tree)
+
+    def file_entry(self, run_id: uuid.UUID, user_id: uuid.UUID, path: str) -> dict[str, Any] | None:
+        """One file's stored entry of the owner's run (None: no such file, or no file tree)."""
+        self._owned(run_id, user_id, with_tree=False)
+        dialect = self.session.get_bind().dialect.name
+        query = text(_FILE_ENTRY_SQL[dialect]).bindparams(bindparam("run_id", type_=AnalysisRun.run_id.type))
+        found = self.session.execute(query, {"run_id": run_id, "path": path}).scalar()
+        entry = json.loads(found) if isinstance(found, str) else found
+        return entry if isinstance(entry, dict) else None
 
     def delete(self, run_id: uuid.UUID, user_id: uuid.UUID) -> None:
         """Delete the owner's run; a job that produced it keeps `result_run_id` NULL."""

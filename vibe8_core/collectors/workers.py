@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from vibe8_core.collectors import registry
-from vibe8_core.collectors.base import FileRecord
+from vibe8_core.collectors.base import Collector, FileRecord, FileSection
 from vibe8_core.collectors.files import read_source
 from vibe8_core.collectors.limits import enter_worker
 
@@ -51,6 +51,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
 
 
+def _section_json(collector: Collector, section: object) -> dict[str, Any] | None:
+    """A per-file section as it crosses back to the parent: its record's JSON."""
+    if section is None:
+        return None
+    if not isinstance(section, FileSection):
+        raise TypeError(
+            f"{collector.name}'s analyse_file returned {type(section).__name__}, not a FileSection record "
+            "(collectors/base.py)"
+        )
+    return section.to_json()
+
+
 def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict[str, Any]:
     """Run in a worker: every per-file collector's section for one file, as a FileRecord dict."""
     record = FileRecord(path, None, {})
@@ -66,8 +78,7 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
             record.parse_error = source.parse_error
             for collector in steps:
                 try:
-                    section = collector.analyse_file(source)
-                    record.sections[collector.name] = section.to_json() if section is not None else None
+                    record.sections[collector.name] = _section_json(collector, collector.analyse_file(source))
                 except Exception as exc:  # noqa: BLE001 - one collector's failure on one file is an error entry
                     record.sections[collector.name] = None
                     record.errors.append(f"{collector.name}: {path}: failed ({_describe(exc)}).")

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from vibe8_core import scoring
+from vibe8_core import run_summary, scoring
 from vibe8_core.analysis import analyze_folder
 from vibe8_core.collectors.size import SizeMetrics
 from vibe8_core.run_data import FileTree, RunMetrics
@@ -80,9 +80,9 @@ def test_migrate_rescores_stored_runs_with_the_new_formula(db: Database, monkeyp
 
 def test_a_summary_made_by_other_formulas_is_stale(db: Database) -> None:
     golden = golden_run()
-    summary = scoring.summarize_run(golden["metrics"], []).to_json()
-    assert scoring.RunSummary.from_json(summary) is not None
-    assert scoring.RunSummary.from_json({**summary, "scoring": "0" * 16}) is None
+    summary = run_summary.summarize_run(golden["metrics"], []).to_json()
+    assert run_summary.RunSummary.from_json(summary) is not None
+    assert run_summary.RunSummary.from_json({**summary, "scoring": "0" * 16}) is None
     user, run = stored_run(db, golden["metrics"], golden["file_tree"])
     with db.unit_of_work() as uow:
         assert uow.runs.refresh_summaries() == 0  # current: nothing to do

@@ -128,7 +128,7 @@ def _ok_file(folder: Path) -> Path:
 def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> None:
     from sqlalchemy import null, select, update
 
-    from vibe8_core.scoring import summarize_run
+    from vibe8_core.run_summary import summarize_run
     from vibe8_core.store import NewRun
     from vibe8_core.store.models import AnalysisRun
 

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, null, update
 
 from vibe8_core.config import load_settings
-from vibe8_core.scoring import summarize_run
+from vibe8_core.run_summary import summarize_run
 from vibe8_core.service import Service
 from vibe8_core.store import Database, NewRun, RunFilter, RunSort, utc_day_bounds
 from vibe8_core.store.history import sort_keys

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import null, select, update
 
-from vibe8_core.scoring import SUMMARY_VERSION, linting_score, summarize_run
+from vibe8_core.run_summary import SUMMARY_VERSION, summarize_run
+from vibe8_core.scoring import linting_score
 from vibe8_core.store import Database, ForbiddenError, NewRun, NotFoundError, RunFilter, RunHeader
 from vibe8_core.store.models import AnalysisRun, Job
 

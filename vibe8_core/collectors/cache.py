@@ -35,7 +35,9 @@ from vibe8_core.config import EngineSettings
 log = logging.getLogger(__name__)
 CACHE_FORMAT = "vibe8-per-file-1"
 # Beside the collectors package: the modules that shape or score what the collectors return.
-ENGINE_MODULES = ("findings.py", "jsonrecord.py", "analysis.py", "run_data.py", "scoring.py", "scored_run.py")
+ENGINE_MODULES = (
+    "findings.py", "jsonrecord.py", "analysis.py", "run_data.py", "scoring.py", "scored_run.py", "run_summary.py",
+)  # fmt: skip
 KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
 
 

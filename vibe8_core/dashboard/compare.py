@@ -13,7 +13,8 @@ import pandas as pd
 
 from vibe8_core.dashboard.charts import group_colours
 from vibe8_core.jobs.submissions import HUMAN_AUTHOR
-from vibe8_core.scoring import RAW_MEASURES, RawMeasure, score_specs
+from vibe8_core.run_summary import RAW_MEASURES, RawMeasure
+from vibe8_core.scoring import score_specs
 from vibe8_core.statistics import (
     MIN_RUNS_FOR_CONFIDENCE,
     MIN_RUNS_FOR_TEST,

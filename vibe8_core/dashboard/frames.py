@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from vibe8_core.scoring import RAW_MEASURES, grade_for_score, score_specs
+from vibe8_core.run_summary import RAW_MEASURES
+from vibe8_core.scoring import grade_for_score, score_specs
 from vibe8_core.store import RunHeader, RunSummaryRecord
 from vibe8_core.store.history import sort_keys
 

@@ -158,7 +158,7 @@ class AnalysisRun(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     file_tree: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True, deferred=True)
     errors: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
-    # Added by migration 0003 (not in the seed): the run's scoring.RunSummary, written with the run, so
+    # Added by migration 0003 (not in the seed): the run's run_summary.RunSummary, written with the run, so
     # that a history of thousands of runs is listed without reading their metrics. NULL on older rows.
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
     # Added by migration 0005 (not in the seed): the study a batch manifest put the run in, and the

@@ -13,8 +13,8 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, upd
 from sqlalchemy.orm import Session, undefer
 
 from vibe8_core.run_data import FileTree, RunMetrics
+from vibe8_core.run_summary import RunSummary, summarize_run
 from vibe8_core.scored_run import score_run
-from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
 from vibe8_core.store.history import NEWEST_FIRST, filtered, ordered
 from vibe8_core.store.models import AnalysisRun

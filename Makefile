@@ -21,7 +21,7 @@ migrate: install
 	$(PY) -m vibe8_core migrate
 
 run: migrate
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(PY) -m vibe8_core serve --port $(PORT)
 
 test: install
 	$(PY) -m pytest

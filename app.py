@@ -10,13 +10,14 @@ from vibe8_core.dashboard import resources, session
 from vibe8_core.store import DatabaseFailedError
 
 SECTIONS = {
-    "Analyse": (
+    "Code": (
         ("pages/analyze.py", "Analyze", ":material/upload:", "analyze"),
         ("pages/history.py", "History", ":material/history:", "history"),
     ),
     "Results": (
         ("pages/run.py", "Run dashboard", ":material/dashboard:", "run"),
         ("pages/explorer.py", "File explorer", ":material/account_tree:", "explorer"),
+        ("pages/source.py", "Source view", ":material/code:", "source"),
     ),
     "Insights": (
         ("pages/human_vs_ai.py", "Human vs AI", ":material/compare:", "human-vs-ai"),
@@ -43,7 +44,7 @@ def main() -> None:
     for section, entries in SECTIONS.items():
         pages[section] = []
         for index, (path, title, icon, url_path) in enumerate(entries):
-            page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Analyse" and not index)
+            page = st.Page(path, title=title, icon=icon, url_path=url_path, default=section == "Code" and not index)
             pages[section].append(page)
             by_name.update({url_path: page, Path(path).stem: page})
     # Navigation first (pages are listed only to a signed-in session), then the gate, which shows the

@@ -91,7 +91,7 @@ def seed_others(url: str, users: int, runs: int) -> None:
     from sqlalchemy import insert
 
     from vibe8_core.config import DatabaseSettings
-    from vibe8_core.scoring import summarize_run
+    from vibe8_core.run_summary import summarize_run
     from vibe8_core.store import Database
     from vibe8_core.store.models import AnalysisRun
 

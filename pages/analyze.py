@@ -2,18 +2,17 @@
 
 import streamlit as st
 
-from vibe8_core.dashboard import batch_view, loaders, resources, widgets
+from vibe8_core.dashboard import batch_view, forms, loaders, resources, widgets
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
-from vibe8_core.dashboard.progress import job_progress
+from vibe8_core.dashboard.job_board import draw_job_board
 from vibe8_core.dashboard.session import current_user, fragment_user
-from vibe8_core.jobs.submissions import SUGGESTED_MODELS, Authorship, SubmissionError
+from vibe8_core.jobs.submissions import AI_MODELS, HUMAN_AUTHOR, Authorship, SubmissionError
 from vibe8_core.store import DatabaseFailedError, RetryError
 
 user = current_user()
 settings = resources.settings()
 service = resources.service(settings)
-FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id): completed jobs this session has shown
 RETRY_PROBLEM_KEY = "vibe8_retry_problem"  # why the last Retry was refused, shown once
 SEEN_KEY = "vibe8_seen_jobs"  # completed jobs shown by the live board, forgotten by the next full run
 
@@ -55,24 +54,26 @@ else:
 
 def authorship_inputs(prefix: str) -> Authorship:
     project = st.text_input(
-        "Project name", key=f"{prefix}_project", placeholder="defaults to the file or repository name"
+        "Project name",
+        key=forms.field_key(st.session_state, prefix, "project"),
+        placeholder="defaults to the file or repository name",
     )
     left, right = st.columns(2)
     kind = left.radio(
         "Who wrote the code?",
         ["human", "ai"],
-        key=f"{prefix}_author",
+        key=forms.field_key(st.session_state, prefix, "author"),
         horizontal=True,
         format_func={"human": "A human", "ai": "An AI"}.__getitem__,
     )
     model = right.selectbox(
         "AI model" if kind == "ai" else "Author (optional)",
-        SUGGESTED_MODELS,
-        key=f"{prefix}_model_{kind}",
+        AI_MODELS if kind == "ai" else (HUMAN_AUTHOR,),
+        key=forms.field_key(st.session_state, prefix, f"model_{kind}"),
         index=None if kind == "ai" else 0,
         accept_new_options=True,
-        placeholder="choose or type a model name",
-        help="Pick a suggestion or type any name.",
+        placeholder="choose or type a model name" if kind == "ai" else "a name, or developer",
+        help="Pick a suggestion or type any name." if kind == "ai" else "Who wrote it ('developer' for anyone).",
     )
     who = Authorship(project_name=project, author_type=kind, author_model=model)
     if problem := authorship_problem(who):
@@ -80,18 +81,22 @@ def authorship_inputs(prefix: str) -> Authorship:
     return who
 
 
-def confirm_queued() -> None:
+def confirm_queued(prefix: str) -> None:
+    """Say it is queued and empty the form, so that a second click cannot queue the same work again."""
     st.session_state["vibe8_notice"] = "Queued. Progress is shown below; you can leave this page meanwhile."
+    forms.reset_form(st.session_state, prefix)
     st.rerun()
 
 
-upload_tab, github_tab, batch_tab = st.tabs(["Upload", "GitHub", "Batch (manifest)"])
+upload_tab, github_tab, batch_tab = st.tabs(
+    ["Upload", "GitHub", "Batch (manifest)"], key="analyze_tab", on_change="rerun"
+)
 with upload_tab:
     limit_mb = settings.sources.upload_max_bytes >> 20
     uploaded = st.file_uploader(
         f"A .py file or a .zip / .tar.gz archive (up to {limit_mb} MB)",
         type=["py", "zip", "gz", "tgz"],
-        key="upload_file",
+        key=forms.field_key(st.session_state, "upload", "file"),
     )
     who = authorship_inputs("upload")
     if st.button("Analyze upload", type="primary", key="submit_upload"):
@@ -103,13 +108,17 @@ with upload_tab:
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                confirm_queued()
+                confirm_queued("upload")
 
 with github_tab:
-    url = st.text_input("Repository URL", key="github_url", placeholder="https://github.com/owner/repository")
+    url = st.text_input(
+        "Repository URL",
+        key=forms.field_key(st.session_state, "github", "url"),
+        placeholder="https://github.com/owner/repository",
+    )
     if problem := github_url_problem(url, settings.sources):
         st.caption(f":red[{problem}]")
-    branch = st.text_input("Branch", key="github_branch", value="main")
+    branch = st.text_input("Branch", key=forms.field_key(st.session_state, "github", "branch"), value="main")
     who = authorship_inputs("github")
     if st.button("Analyze repository", type="primary", key="submit_github"):
         if not url.strip():
@@ -120,7 +129,7 @@ with github_tab:
             except SubmissionError as exc:
                 st.error(str(exc))
             else:
-                confirm_queued()
+                confirm_queued("github")
 
 
 with batch_tab:
@@ -131,55 +140,14 @@ with batch_tab:
 def job_board() -> None:
     """Live progress of this user's jobs; only reads. A finished job is kept in the session with its link,
     and a full rerun (not this board) deletes it; buttons write through their callbacks."""
-    finished: dict[str, tuple[str, str]] = st.session_state.setdefault(FINISHED_KEY, {})
     try:
         fragment_user(resources.database(settings), settings)  # every refresh re-runs the sign-in gate
         jobs = loaders.user_jobs(user.id)
     except DatabaseFailedError:
         st.warning("Your analyses could not be read just now; this list retries by itself.")
         return
-    if not jobs and not finished:
-        st.caption("No analyses are running.")
-        return
-    queued = [job for job in jobs if job.status == "pending"]
-    newly_finished = False
-    for job in jobs:
-        title = md(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}")
-        step = job_progress(job)
-        if job.status == "completed" and job.result_run_id:
-            if job.job_id not in finished:
-                finished[job.job_id] = (title, str(job.result_run_id))
-                st.session_state.setdefault(SEEN_KEY, []).append(job.job_id)
-                newly_finished = True
-        elif job.status == "failed":
-            with st.container(border=True):
-                st.markdown(f"**{title}** — :red[failed]")
-                st.error(md(job.error_message or "The analysis failed."))
-                retry, dismiss, _ = st.columns([1, 1, 4])
-                retry.button("Retry", key=f"retry_{job.job_id}", icon=":material/refresh:", on_click=retry_job,
-                             args=(job.job_id,))  # fmt: skip
-                dismiss.button("Dismiss", key=f"dismiss_{job.job_id}", on_click=forget_jobs, args=([job.job_id],))
-        elif job.status == "running":
-            with st.status(f"{md(job.project_name or 'Analysis')}: {step.label}", state="running", expanded=True):
-                st.markdown(f"**{title}**")
-                st.progress(step.fraction, text=step.files or step.label)
-    if queued:
-        with st.container(border=True):
-            st.markdown(f":material/hourglass_empty: **Queued — waiting for a worker** ({len(queued)})")
-            for job in reversed(queued):  # oldest first: the order they will run in
-                st.caption(md(f"{job.project_name or 'Analysis'} · {job.source_label or job.source_kind}"))
-    if newly_finished:
+    if draw_job_board(user.id, jobs, forget_jobs, retry_job, seen_key=SEEN_KEY):
         st.rerun()  # the full run forgets the jobs just shown, outside this polling board
-    if finished:
-        with st.container(border=True):
-            head, clear = st.columns([5, 1], vertical_alignment="center")
-            head.markdown(":material/check_circle: **Finished** — open a result")
-            if clear.button("Clear", key="clear_finished"):
-                finished.clear()
-                st.rerun(scope="fragment")
-            for title, run_id in reversed(list(finished.values())):  # newest first
-                st.page_link(widgets.RUN_PAGE, label=f"Open {title}", icon=":material/dashboard:",
-                             query_params={"run": run_id})  # fmt: skip
 
 
 batch_view.batch_board(user.id)

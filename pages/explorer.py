@@ -2,29 +2,21 @@
 
 import streamlit as st
 
+from vibe8_core.collectors.authorship import AuthorshipFileFields
+from vibe8_core.collectors.cyclomatic import CyclomaticFileFields
+from vibe8_core.collectors.mi import MiFileFields
+from vibe8_core.collectors.size import SizeFileFields
 from vibe8_core.dashboard import charts, loaders, widgets
 from vibe8_core.dashboard.authorship import DECLARED_ONLY
 from vibe8_core.dashboard.escape import md
+from vibe8_core.dashboard.findings_panel import findings_filters, findings_table
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import explorer_columns, file_findings, file_functions
-from vibe8_core.store import AccessError
 
 user = current_user()
 st.title("File explorer")
-runs = widgets.runs_or_demo(user.id, key="explorer_demo", allow_query=True, headers_only=True)
-
-run_id = widgets.run_from_query(runs, key="explorer_run")
-try:
-    run, _previous = loaders.run_with_previous(user.id, run_id)
-    tree = loaders.run_tree(user.id, run.run_id)
-except AccessError:
-    widgets.refusal()
-    st.stop()
-
+run, tree = widgets.run_with_tree(user.id, key="explorer")
 files = tree.files
-if files.empty:
-    st.info("This run has no per-file data (it was analysed before Vibe8 kept file trees).")
-    st.stop()
 
 has_history = files["ai_share"].notna().any()
 colour = "severity"
@@ -57,12 +49,13 @@ if grades:
 if only_findings:
     table = table[table["issues"] > 0]
 table = table.sort_values("severity", ascending=False)
-st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a row to see its findings")
+st.caption(f"{len(table):,} of {len(files):,} files, worst first · click a header to sort, a file to see its findings")
 number = st.column_config.NumberColumn
 columns = explorer_columns()  # every labelled per-file field of the registry's collectors
 event = st.dataframe(
     table,
     hide_index=True,
+    placeholder=widgets.MISSING,
     height=360,
     column_order=["path", "grade", "severity", *(field.key for field in columns), "ai_share", "ai_tools"],
     column_config={
@@ -75,38 +68,46 @@ event = st.dataframe(
     },
     key="explorer_table",
     on_select="rerun",
-    selection_mode="single-row",
+    selection_mode=["single-row", "single-cell"],  # a click on any cell picks its row's file
 )
-picked = [table["path"].iloc[row] for row in event.selection.rows if row < len(table)]
+if table.empty:
+    st.info("No file matches these filters; clear one to see the files again.")
+    st.stop()
+clicked = [*event.selection.rows, *(row for row, _column in event.selection.cells)]
+picked = [table["path"].iloc[row] for row in clicked if row < len(table)]
 if picked and picked[0] != st.session_state.get("explorer_row_file"):  # a newly clicked row picks the file
-    st.session_state["explorer_file"] = st.session_state["explorer_row_file"] = picked[0]
+    st.query_params["file"] = st.session_state["explorer_row_file"] = picked[0]
 
 st.subheader("Findings in one file")
-paths = table["path"].tolist() or files.sort_values("severity", ascending=False)["path"].tolist()
-wanted = st.query_params.get("file")
-path = st.selectbox("File", paths, index=paths.index(wanted) if wanted in paths else 0, key="explorer_file")
-if path != wanted:
-    st.query_params["file"] = path
-entry = files.set_index("path").loc[path]
+path = widgets.file_picker(table["path"].tolist(), key="explorer_file")
+entry = loaders.file_entry(user.id, run.run_id, path)
+if entry is None:  # the run changed under the page (deleted, re-imported): nothing to show for the file
+    st.info("This file is no longer in the run.")
+    st.stop()
+authorship = entry.of(AuthorshipFileFields)
 cards = st.columns(5)
-cards[0].metric("Grade", entry["grade"] or "–", help="A best … E worst, from the file's severity.")
-cards[1].metric("Severity", f"{entry['severity']:.0f}", help="0-100, higher is worse.")
-cards[2].metric("SLOC", f"{entry['sloc']:,.0f}")
-cards[3].metric("Max complexity", f"{entry['max_cc']:.0f}" if entry["max_cc"] == entry["max_cc"] else "–")
-cards[4].metric("Maintainability", f"{entry['mi']:.0f}" if entry["mi"] == entry["mi"] else "–")
-if entry.get("parse_error"):
-    st.error(f"This file does not parse: {md(entry['parse_error'])}")
-if has_history and entry["ai_lines"] == entry["ai_lines"]:
-    tools = f" by {md(entry['ai_tools'])}" if entry["ai_tools"] else ""
+cards[0].metric("Grade", entry.grade or widgets.MISSING, help="A best … E worst, from the file's severity.")
+cards[1].metric("Severity", widgets.fmt_score(entry.severity), help="0-100, higher is worse.")
+cards[2].metric("SLOC", widgets.fmt_count(entry.of(SizeFileFields).sloc))
+cards[3].metric("Max complexity", widgets.fmt_score(entry.of(CyclomaticFileFields).max_cc))
+cards[4].metric("Maintainability", widgets.fmt_score(entry.of(MiFileFields).mi))
+if entry.parse_error:
+    st.error(md(widgets.not_measured(entry.parse_error)))
+st.page_link(widgets.SOURCE_PAGE, label="Read the source with its findings inline", icon=":material/code:",
+             query_params={"run": str(run.run_id), "file": path})  # fmt: skip
+if has_history and authorship.ai_lines is not None:
+    tools = f" by {md(', '.join(authorship.ai_tools))}" if authorship.ai_tools else ""
+    share = f" ({authorship.ai_share:.0f}%)" if authorship.ai_share is not None else ""
     st.caption(
-        f"AI tools wrote {entry['ai_lines']:,.0f} of this file's lines{tools} ({entry['ai_share']:.0f}%); "
-        f"people wrote {entry['human_lines']:,.0f}. {DECLARED_ONLY}"
+        f"AI tools wrote {authorship.ai_lines:,.0f} of this file's lines{tools}{share}; "
+        f"people wrote {authorship.human_lines or 0:,.0f}. {DECLARED_ONLY}"
     )
     functions = file_functions(tree, path)
     if not functions.empty:
         st.dataframe(
             functions,
             hide_index=True,
+            placeholder=widgets.MISSING,
             column_config={
                 "ai_lines": number("AI-written lines", format="%d"),
                 "AI-written %": st.column_config.ProgressColumn(
@@ -118,25 +119,14 @@ if has_history and entry["ai_lines"] == entry["ai_lines"]:
 elif not has_history:
     st.caption("No history: which lines AI tools wrote is known only for git repositories.")
 found = file_findings(tree, path)
-if entry["findings_not_stored"] > 0:  # NaN (none left out) compares False
+if entry.findings_not_stored > 0:
     st.caption(
-        f"{entry['findings_not_stored']:,.0f} more findings of this file were not stored (each collector keeps its "
+        f"{entry.findings_not_stored:,.0f} more findings of this file were not stored (each collector keeps its "
         "first ones by line); the counts above are exact."
     )
 if found.empty:
     st.success("No findings in this file.")
 else:
-    st.dataframe(
-        found,
-        hide_index=True,
-        column_config={
-            "line": number("Line", format="%d", width="small"),
-            "kind": "Kind",
-            "code": "Code",
-            "severity": "Severity",
-            "message": st.column_config.TextColumn("Message", width="large"),
-            "source line": st.column_config.TextColumn("Source line", width="large"),
-            "AI-written": st.column_config.TextColumn("AI-written", help="Did an AI tool write the line?"),
-        },
-        key="explorer_findings",
-    )
+    shown = findings_filters(found, key="explorer")
+    st.caption(f"{len(shown):,} of {len(found):,} findings · click one to read it in the source")
+    findings_table(shown, str(run.run_id), path, key="explorer_findings")

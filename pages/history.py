@@ -4,12 +4,14 @@ from functools import partial
 
 import streamlit as st
 
-from vibe8_core.dashboard import compare_view, frames, loaders, resources, widgets
+from vibe8_core.dashboard import compare_view, frames, loaders, widgets
+from vibe8_core.dashboard.escape import md
+from vibe8_core.dashboard.history_view import confirmation, run_names
 from vibe8_core.dashboard.run_files import export_text, import_file
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.reports.runs_io import RunFileError
 from vibe8_core.scoring import score_specs
-from vibe8_core.store import AccessError, RunFilter, RunSort, utc_day_bounds
+from vibe8_core.store import RunFilter, RunSort, utc_day_bounds
 
 AUTHOR_LABELS = {"any": "Any", "human": "Human", "ai": "AI"}
 PAGE_SIZES = [25, 50, 100, 200]
@@ -36,16 +38,20 @@ choices = loaders.history_choices(user.id)
 
 with st.expander("Filters", expanded=True, icon=":material/filter_list:"):
     first, second, third, fourth = st.columns([2, 1, 2, 2])
-    projects = first.multiselect("Project", choices.projects, key="history_projects")
     author = second.selectbox("Author", ["any", "human", "ai"], key="history_author", format_func=AUTHOR_LABELS.get)
-    models = third.multiselect("Model", choices.models, key="history_models")
+    author_type = None if author == "any" else author
+    # Each filter offers only what the others leave: the author's projects, then those projects' models.
+    by_author = loaders.history_choices(user.id, author_type=author_type)
+    projects = widgets.narrowed_multiselect(first, "Project", list(by_author.projects), key="history_projects")
+    by_projects = loaders.history_choices(user.id, tuple(projects), author_type)
+    models = widgets.narrowed_multiselect(third, "Model", list(by_projects.models), key="history_models")
     start, end = widgets.date_range(fourth, choices.created, key="history_dates")
     search_col, study_col = st.columns([3, 3])
     search = search_col.text_input("Search", key="history_search", placeholder="a piece of a project, file or URL")
     studies = study_col.multiselect("Study", choices.studies, key="history_studies", disabled=not choices.studies)
     created_from, created_to = utc_day_bounds(start, end)
-    filters = RunFilter(tuple(projects), None if author == "any" else author, tuple(models), tuple(studies),
-                        created_from, created_to, search.strip())  # fmt: skip
+    filters = RunFilter(tuple(projects), author_type, tuple(models), tuple(studies), created_from, created_to,
+                        search.strip())  # fmt: skip
 
 labels = frames.sort_labels()
 by_col, order_col, size_col, _ = st.columns([2, 2, 1, 1])
@@ -65,16 +71,16 @@ if found.rows:
     st.caption(
         f"{found.matching:,} of {total:,} runs match · rows {found.first_row:,}–{last_row:,}"
         f" · sorted by {labels[sort_key].lower()} (a click on a column header re-sorts this page only)"
+        " · click a run to open it · tick runs to delete several"
     )
 else:
     st.info(f"None of your {total:,} runs matches these filters.")
-table = shown.assign(open=shown["run_id"].map(lambda run_id: f"/run?run={run_id}"))
 score_columns = {f"score_{spec.key}": spec.short for spec in score_specs() if spec.short}
-st.dataframe(
-    table,
+event = st.dataframe(
+    shown,
     hide_index=True,
+    placeholder=widgets.MISSING,
     column_order=[
-        "open",
         "project",
         "source",
         "author",
@@ -86,7 +92,6 @@ st.dataframe(
         *score_columns,
     ],
     column_config={
-        "open": st.column_config.LinkColumn("Open", display_text="open", width="small"),
         "project": "Project",
         "source": "Source",
         "author": "Author",
@@ -100,18 +105,30 @@ st.dataframe(
         **{column: st.column_config.NumberColumn(label, format="%.0f") for column, label in score_columns.items()},
     },
     key="history_table",
+    on_select="rerun",
+    selection_mode=["multi-row", "single-cell"],
 )
+if event.selection.cells:  # one click on a run opens it, in this tab
+    row = event.selection.cells[0][0]
+    if row < len(shown):
+        st.switch_page(widgets.RUN_PAGE, query_params={"run": shown["run_id"].iloc[row]})
+ticked = [shown["run_id"].iloc[row] for row in event.selection.rows if row < len(shown)]
 
 if found.pages > 1:
     st.number_input(f"Page (of {found.pages:,})", min_value=1, max_value=found.pages, key="history_page")
 
 st.markdown(f"**Export the {found.matching:,} matching runs**")
 everything = partial(loaders.runs_for, user.id, filters, sort)
-left, right, _ = st.columns([1, 1, 4])
+left, right, bulk = st.columns([1, 1, 4])
 left.download_button("Export CSV", lambda: frames.export_csv(everything()), "vibe8-history.csv", "text/csv",
                      icon=":material/download:")  # fmt: skip
 right.download_button("Export JSON", lambda: frames.export_json(everything()), "vibe8-history.json",
                       "application/json", icon=":material/download:")  # fmt: skip
+if ticked:
+    with bulk.popover(f"Delete {len(ticked)} ticked run(s)…", icon=":material/delete:"):
+        st.markdown(confirmation([md(name) for name in run_names(shown, ticked)]))
+        if st.button("Yes, delete them", type="primary", key="history_confirm_bulk_delete"):
+            widgets.delete_runs(user.id, ticked, notice_key="vibe8_history_notice")
 matching_ids = partial(loaders.matching_run_ids, user.id, filters, sort)
 compare_view.export_buttons(user.id, matching_ids, key="history_research", stem="vibe8-history")  # docs/DATA.md
 
@@ -127,12 +144,6 @@ if chosen:
         help="Header, metrics, file tree and errors; import it here or with `python -m vibe8_core import`.",
     )  # fmt: skip
     with delete_col.popover("Delete…", icon=":material/delete:"):
-        st.write("This removes the run and its file tree for good.")
+        st.markdown(confirmation([md(name) for name in run_names(shown, [chosen])]))
         if st.button("Yes, delete this run", type="primary", key="history_confirm_delete"):
-            try:
-                resources.service().runs.delete(user.id, chosen)
-            except AccessError:
-                widgets.refusal()
-            else:
-                st.session_state["vibe8_history_notice"] = "The run was deleted."
-                st.rerun()
+            widgets.delete_runs(user.id, [chosen], notice_key="vibe8_history_notice")

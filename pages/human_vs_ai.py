@@ -6,7 +6,14 @@ import streamlit as st
 
 from vibe8_core.dashboard import charts, compare_view, loaders, widgets
 from vibe8_core.dashboard.authorship_views import INSIDE_VIEW, inside_repositories
-from vibe8_core.dashboard.compare import GROUPINGS, group_means, metric_catalogue, ordered_groups, prepare_groups
+from vibe8_core.dashboard.compare import (
+    GROUPINGS,
+    group_means,
+    group_palette,
+    metric_catalogue,
+    ordered_groups,
+    prepare_groups,
+)
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.store import RunFilter, utc_day_bounds
 
@@ -28,22 +35,23 @@ studies = second.multiselect("Studies", choices.studies, key="compare_studies")
 projects = third.multiselect("Projects", choices.projects, key="compare_projects")
 created_from, created_to = utc_day_bounds(*widgets.date_range(fourth, choices.created, key="compare_dates"))
 filters = RunFilter(tuple(projects), studies=tuple(studies), created_from=created_from, created_to=created_to)
+# From every run's labels: a group's colour never depends on the selection.
+colours = group_palette(loaders.runs_for(user.id, headers_only=True))
 shown = prepare_groups(loaders.runs_for(user.id, filters), grouping)
 
-counts = shown["group"].value_counts()
 left, right = st.columns([1, 2])
 with left:
     st.subheader("Runs per group")
-    st.plotly_chart(charts.group_counts(shown, "group"), key="counts")
+    st.plotly_chart(charts.group_counts(shown, "group", colours), key="counts")
 with right:
     st.subheader("Mean scores")
-    st.plotly_chart(charts.radar(group_means(shown)), key="radar")
+    st.plotly_chart(charts.radar(group_means(shown), colours), key="radar")
     st.caption("Each axis is a 0-100 score where higher is better; a larger shape is better code.")
 
 st.subheader("Is the difference real?")
 groups = ordered_groups(shown)
 if len(groups) < 2:
-    st.info("Not enough data: analyse both human- and AI-written code to compare them.")
+    st.info("Not enough data: analyze both human- and AI-written code to compare them.")
 else:
     pick_a, pick_b = st.columns(2)
     group_a = pick_a.selectbox("Group", groups, index=0, key="compare_a")
@@ -64,6 +72,6 @@ for index, (column, label, meaning) in enumerate(catalogue):
         if shown[column].isna().all():
             st.info(f"No run in this selection has a {label.lower()} figure.")
         else:
-            figure = charts.group_box(shown, column, "group", label, score=column.startswith("score_"))
+            figure = charts.group_box(shown, column, "group", label, colours, score=column.startswith("score_"))
             st.plotly_chart(figure, key=f"box_{column}")
         st.caption(meaning)

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.escape import md
-from vibe8_core.dashboard.frames import ordered_unique, previous_run_id, score_deltas
+from vibe8_core.dashboard.frames import default_pair, score_deltas, trend_projects
 from vibe8_core.dashboard.run_files import run_diff
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import file_changes
@@ -16,31 +15,37 @@ st.title("Trends")
 runs = widgets.runs_or_demo(user.id, key="trends_demo")
 
 st.subheader("A project over time")
-projects = ordered_unique(runs["project"])
-by_count = runs["project"].value_counts()
-default = projects.index(by_count.index[0]) if len(by_count) else 0
-project = st.selectbox("Project", projects, index=default, key="trends_project")
-history = runs[runs["project"] == project]
-labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
-chosen = st.multiselect(
-    "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
-    format_func=labels.get, key="trends_scores",
-)  # fmt: skip
-if len(history) < 2:
-    st.info(f"{md(project)} has one run so far; analyse it again later to see a trend.")
-elif chosen:
-    st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
-    st.caption("Each point is one run; higher is better for every score.")
+repeated = trend_projects(runs)  # projects with two runs or more: the only ones with a trend
+if not repeated:
+    st.info("Every project has one run so far; analyze one again later (or re-analyze it) to see its trend.")
+else:
+    project = st.selectbox("Project", repeated, key="trends_project", help="Projects analyzed at least twice.")
+    history = runs[runs["project"] == project]
+    labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
+    chosen = st.multiselect(
+        "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],
+        format_func=labels.get, key="trends_scores",
+    )  # fmt: skip
+    if chosen:
+        st.plotly_chart(charts.score_trend(history, {c: labels[c] for c in chosen}), key="trend")
+        st.caption("Each point is one run; higher is better for every score.")
+    else:
+        st.info("Choose at least one score to plot.")
 
 st.subheader("Two runs side by side")
 if len(runs) < 2:
-    st.info("Analyse at least two runs to compare them.")
+    st.info("Analyze at least two runs to compare them.")
     st.stop()
+pair = default_pair(runs)  # the newest run and its project's previous one; None: no project has two
+if pair is None:
+    st.caption("No project has two runs yet, so there is no natural pair: choose any two runs to compare.")
 left, right = st.columns(2)
 with left:
-    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=previous_run_id(runs))
+    base_id = widgets.run_picker(runs, "Before", key="trends_before", default=pair[0] if pair else None, optional=True)
 with right:
-    other_id = widgets.run_picker(runs, "After", key="trends_after", default=runs["run_id"].iloc[0])
+    other_id = widgets.run_picker(runs, "After", key="trends_after", default=pair[1] if pair else None, optional=True)
+if not base_id or not other_id:
+    st.stop()
 if base_id == other_id:
     st.info("Choose two different runs.")
     st.stop()
@@ -59,6 +64,7 @@ chart_col.plotly_chart(charts.delta_bars(deltas), key="deltas")
 table_col.dataframe(
     deltas,
     hide_index=True,
+    placeholder=widgets.MISSING,
     column_config={
         "before": st.column_config.NumberColumn("Before", format="%.0f"),
         "after": st.column_config.NumberColumn("After", format="%.0f"),
@@ -75,14 +81,14 @@ counts[2].metric("Files better", len(changes.better), help="Severity fell by mor
 counts[3].metric("Files worse", len(changes.worse), help="Severity rose by more than half a point.")
 tabs = st.tabs(["Worse", "Better", "Added", "Removed"])
 severity = {"before": "Severity before", "after": "Severity after", "change": "Change"}
-tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, key="worse")
-tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, key="better")
-tabs[2].dataframe({"file": changes.added}, hide_index=True, key="added")
-tabs[3].dataframe({"file": changes.removed}, hide_index=True, key="removed")
+tabs[0].dataframe(changes.worse.rename(columns=severity), hide_index=True, placeholder=widgets.MISSING, key="worse")
+tabs[1].dataframe(changes.better.rename(columns=severity), hide_index=True, placeholder=widgets.MISSING, key="better")
+tabs[2].dataframe({"file": changes.added}, hide_index=True, placeholder=widgets.MISSING, key="added")
+tabs[3].dataframe({"file": changes.removed}, hide_index=True, placeholder=widgets.MISSING, key="removed")
 
 st.markdown(f"**Findings:** {len(diff.new):,} new · {len(diff.fixed):,} fixed · {diff.unchanged:,} unchanged")
 st.caption("Matched by file, rule and the line's text, so a finding that only moved is unchanged.")
 new_tab, fixed_tab, cc_tab = st.tabs(["New findings", "Fixed findings", "Complexity changes"])
-new_tab.dataframe(diff.new, hide_index=True, key="new_findings")
-fixed_tab.dataframe(diff.fixed, hide_index=True, key="fixed_findings")
-cc_tab.dataframe(diff.complexity, hide_index=True, key="complexity_changes")
+new_tab.dataframe(diff.new, hide_index=True, placeholder=widgets.MISSING, key="new_findings")
+fixed_tab.dataframe(diff.fixed, hide_index=True, placeholder=widgets.MISSING, key="fixed_findings")
+cc_tab.dataframe(diff.complexity, hide_index=True, placeholder=widgets.MISSING, key="complexity_changes")

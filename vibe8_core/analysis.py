@@ -19,16 +19,27 @@ from pathlib import Path
 from typing import Any
 
 from vibe8_core.collectors import registry
+from vibe8_core.collectors.authorship import AuthorshipMetrics
 from vibe8_core.collectors.base import Collector, CollectorResult, EarlyStart, FileRecord, ProjectContext
 from vibe8_core.collectors.cache import ResultCache
+from vibe8_core.collectors.churn import ChurnMetrics
+from vibe8_core.collectors.cyclomatic import CyclomaticMetrics
+from vibe8_core.collectors.dead_code import DeadCodeMetrics
+from vibe8_core.collectors.deps import DepsMetrics
+from vibe8_core.collectors.docs import DocsMetrics
+from vibe8_core.collectors.dupes import DupesMetrics
 from vibe8_core.collectors.files import decode_source, discover_python_files, within_size
+from vibe8_core.collectors.lint import LintMetrics
+from vibe8_core.collectors.mi import MiMetrics
+from vibe8_core.collectors.security import SecurityMetrics
+from vibe8_core.collectors.size import SizeMetrics
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding, line_text
+from vibe8_core.run_data import FileEntry, FileTree, RunMetrics
 from vibe8_core.scored_run import score_run
 
 log = logging.getLogger(__name__)
-FILE_TREE_VERSION = 1
 MAX_NAMED_FILES = 20  # an error about many files names this many
 
 
@@ -41,6 +52,8 @@ class Progress:
 
 @dataclass
 class AnalysisResult:
+    """What an analysis stores, as the stored JSON (read it with RunMetrics / FileTree.from_json)."""
+
     metrics: dict[str, Any]
     file_tree: dict[str, Any]
     errors: list[str]
@@ -97,14 +110,15 @@ def analyze_folder(
     collectors = registry.collectors()
     for collector in collectors:
         errors.extend(results[collector.name].errors)
-    measured = {collector.name: results[collector.name].metrics for collector in collectors}
+    measured = RunMetrics({c.name: results[c.name].metrics or c.empty_metrics() for c in collectors})
     tree_started = time.perf_counter()
-    scored = score_run(measured, build_file_tree(root, records, list(results.values()), settings.max_findings_per_file))
+    scored = score_run(measured, build_file_tree(root, records, results, settings.max_findings_per_file))
+    file_tree = scored.file_tree.to_json() if scored.file_tree is not None else {}
     log.debug(
         "file tree in %.2f s; analysis in %.2f s", time.perf_counter() - tree_started, time.perf_counter() - started
     )
     report(Progress("done", len(paths), len(paths)))
-    return AnalysisResult(scored.metrics, scored.file_tree or {}, errors)
+    return AnalysisResult(scored.metrics.to_json(), file_tree, errors)
 
 
 def _named(paths: list[str]) -> str:
@@ -230,7 +244,7 @@ def _timed_collect(
     stored = cache.read(key, project=True)
     if stored is not None:
         log.debug("project step of %s: from the cache", collector.name)
-        return _result_from_dict(stored)
+        return _result_from_dict(collector, stored)
     result = collector.collect(project)
     cache.write(key, _result_to_dict(result), project=True)
     log.debug("project step of %s: %.2f s", collector.name, time.perf_counter() - started)
@@ -239,27 +253,22 @@ def _timed_collect(
 
 def _result_to_dict(result: CollectorResult) -> dict[str, Any]:
     findings = {path: [finding.to_dict() for finding in found] for path, found in result.findings.items()}
-    return {"metrics": result.metrics, "files": result.files, "findings": findings, "errors": result.errors}
+    metrics = result.metrics.to_json() if result.metrics is not None else None
+    files = {path: fields.to_json() for path, fields in result.files.items()}
+    return {"metrics": metrics, "files": files, "findings": findings, "errors": result.errors}
 
 
-def _result_from_dict(data: dict[str, Any]) -> CollectorResult:
+def _result_from_dict(collector: Collector, data: dict[str, Any]) -> CollectorResult:
+    spec = collector.spec
     findings = {path: [Finding.from_dict(item) for item in found] for path, found in data["findings"].items()}
-    return CollectorResult(data["metrics"], data["files"], findings, list(data["errors"]))
+    metrics = spec.section_type.from_json(data["metrics"]) if data["metrics"] is not None else None
+    files = {path: spec.files_type.from_json(fields) for path, fields in data["files"].items()}
+    return CollectorResult(metrics, files, findings, list(data["errors"]))
 
 
 def _failed(collector: Collector, why: str) -> CollectorResult:
     message = f"{collector.name}: {why.splitlines()[0][:300]}; its figures are left empty."
     return CollectorResult(metrics=collector.empty_metrics(), errors=[message])
-
-
-def _empty_entry(record: FileRecord) -> dict[str, Any]:
-    """A file's entry before any collector fills it: every declared field at its empty value."""
-    entry: dict[str, Any] = {"path": record.path}
-    for spec in registry.specs():
-        for field in spec.file_fields:
-            entry[field.key] = list(field.empty) if isinstance(field.empty, tuple) else field.empty
-    entry.update(severity=0.0, grade="A", parse_error=record.parse_error, findings=[])
-    return entry
 
 
 def _with_texts(root: Path, path: str, findings: list[Finding]) -> list[Finding]:
@@ -286,80 +295,81 @@ def capped(findings: list[Finding], cap: int) -> tuple[list[Finding], int]:
 
 
 def build_file_tree(
-    root: Path, records: list[FileRecord], results: list[CollectorResult], max_findings: int = 200
-) -> dict[str, Any]:
-    """The file_tree object of docs/METRICS.md: one entry per analysed file (scoring adds severity, grade).
+    root: Path, records: list[FileRecord], results: dict[str, CollectorResult], max_findings: int = 200
+) -> FileTree:
+    """The file_tree of docs/METRICS.md: one entry per analysed file (scoring adds severity, grade).
 
     At most `max_findings` findings per file and collector are stored; the counts (lint_count, …) stay
     exact and `findings_not_stored` says how many were left out, so one generated file cannot make
     the stored result (and every page that reads it) huge."""
     entries = []
     for record in records:
-        entry = _empty_entry(record)
+        entry = FileEntry.empty(record.path, record.parse_error)
+        fields = dict(entry.fields)
         findings: list[Finding] = []
-        for result in results:
-            entry.update(result.files.get(record.path, {}))
+        for name, result in results.items():
+            if record.path in result.files:
+                fields[name] = result.files[record.path]
             findings += result.findings.get(record.path, ())
         findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
         stored, left_out = capped(findings, max_findings)
-        if left_out:
-            entry["findings_not_stored"] = left_out
-        entry["findings"] = [finding.to_dict() for finding in _with_texts(root, record.path, stored)]
+        kept = tuple(_with_texts(root, record.path, stored))
+        entry = dataclasses.replace(entry, fields=fields, findings=kept, findings_not_stored=left_out)
         for collector in registry.collectors():
-            collector.finish_entry(entry, findings)
+            entry = collector.finish_entry(entry, findings)
         entries.append(entry)
-    return {"version": FILE_TREE_VERSION, "files": entries}
+    return FileTree(tuple(entries))
 
 
 def _figure(value: Any, suffix: str = "") -> str:
     return "n/a" if value is None else f"{value}{suffix}"
 
 
-def _authorship_line(section: dict[str, Any]) -> str:
-    if section.get("ai_share_pct") is None:
+def _authorship_line(section: AuthorshipMetrics) -> str:
+    if section.ai_share_pct is None:
         return "no history (attribution needs git)"
-    tools = ", ".join(f"{tool} {lines:,}" for tool, lines in (section.get("tools") or {}).items())
+    tools = ", ".join(f"{tool} {lines:,}" for tool, lines in (section.tools or {}).items())
+    total = (section.ai_lines or 0) + (section.human_lines or 0) + (section.automation_lines or 0)
     return (
-        f"{section['ai_share_pct']}% of lines AI-written as declared in git "
-        f"({section['ai_lines']:,} of {section['ai_lines'] + section['human_lines'] + section['automation_lines']:,}"
-        f"{'; ' + tools if tools else ''})"
+        f"{section.ai_share_pct}% of lines AI-written as declared in git "
+        f"({section.ai_lines or 0:,} of {total:,}{'; ' + tools if tools else ''})"
     )
 
 
 def render_summary(result: AnalysisResult) -> str:
     """A readable multi-line summary of an analysis, for the CLI."""
-    m = result.metrics
-    size, lint, cc, sec, dupes, churn = (
-        m["size"],
-        m["lint"],
-        m["cyclomatic"],
-        m["security"],
-        m["dupes"],
-        m["churn"],
+    m = RunMetrics.from_json(result.metrics)
+    size, lint, cc, sec, dupes = (
+        m.of(SizeMetrics),
+        m.of(LintMetrics),
+        m.of(CyclomaticMetrics),
+        m.of(SecurityMetrics),
+        m.of(DupesMetrics),
     )
-    health = m["deps"]["package_health"] or []
+    churn, deps = m.of(ChurnMetrics), m.of(DepsMetrics)
+    health = deps.package_health or ()
     lines = [
-        f"Analysed {_figure(size['files'])} Python files, {_figure(size['sloc'])} source lines "
-        f"(average {_figure(size['avg_file_sloc'])} per file).",
-        f"  lint           {_figure(lint['total'])} issues, score {_figure(lint['linting_score'])}",
-        f"  complexity     average CC {_figure(cc['avg_cc'])}, score {_figure(cc['complexity_score'])}",
-        f"  maintainability average MI {_figure(m['mi']['mi_avg'])}",
-        f"  docstrings     {_figure(m['docs']['coverage_pct'], '%')} covered",
-        f"  dead code      {_figure(m['dead_code']['unused_symbols'])} unused symbols",
-        f"  duplication    {_figure(dupes['duplicate_lines'])} lines "
-        f"({_figure(dupes['duplicate_pct'], '%')}), score {_figure(dupes['duplication_score'])}",
-        f"  security       {_figure(sec['high'])} high, {_figure(sec['medium'])} medium, "
-        f"{_figure(sec['low'])} low, score {_figure(sec['security_score'])}",
-        f"  dependencies   {_figure(m['deps']['total_modules'])} modules imported, {len(health)} declared "
-        f"({sum(1 for item in health if item['status'] != 'ok')} need attention)",
-        f"  churn          {_figure(churn['total_commits'])} commits, "
-        f"{_figure(churn['totalChurn'])} lines changed, score {_figure(churn['churn_score'])}",
-        f"  authorship     {_authorship_line(m.get('authorship') or {})}",
+        f"Analysed {_figure(size.files)} Python files, {_figure(size.sloc)} source lines "
+        f"(average {_figure(size.avg_file_sloc)} per file).",
+        f"  lint           {_figure(lint.total)} issues, score {_figure(lint.linting_score)}",
+        f"  complexity     average CC {_figure(cc.avg_cc)}, score {_figure(cc.complexity_score)}",
+        f"  maintainability average MI {_figure(m.of(MiMetrics).mi_avg)}",
+        f"  docstrings     {_figure(m.of(DocsMetrics).coverage_pct, '%')} covered",
+        f"  dead code      {_figure(m.of(DeadCodeMetrics).unused_symbols)} unused symbols",
+        f"  duplication    {_figure(dupes.duplicate_lines)} lines "
+        f"({_figure(dupes.duplicate_pct, '%')}), score {_figure(dupes.duplication_score)}",
+        f"  security       {_figure(sec.high)} high, {_figure(sec.medium)} medium, "
+        f"{_figure(sec.low)} low, score {_figure(sec.security_score)}",
+        f"  dependencies   {_figure(deps.total_modules)} modules imported, {len(health)} declared "
+        f"({sum(1 for item in health if item.status != 'ok')} need attention)",
+        f"  churn          {_figure(churn.total_commits)} commits, "
+        f"{_figure(churn.total_churn)} lines changed, score {_figure(churn.churn_score)}",
+        f"  authorship     {_authorship_line(m.of(AuthorshipMetrics))}",
     ]
-    worst = sorted(result.file_tree.get("files", []), key=lambda entry: -entry["severity"])[:5]
+    worst = sorted(FileTree.from_json(result.file_tree), key=lambda entry: -entry.severity)[:5]
     if worst:
         lines.append("Most severe files:")
-        lines += [f"  {entry['grade']} {entry['severity']:5.1f}  {entry['path']}" for entry in worst]
+        lines += [f"  {entry.grade} {entry.severity:5.1f}  {entry.path}" for entry in worst]
     if result.errors:
         lines.append(f"{len(result.errors)} errors:")
         lines += [f"  - {error}" for error in result.errors[:10]]

@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from vibe8_core.config import PROJECT_ROOT, Settings
-from vibe8_core.jobs.submissions import Authorship, SubmissionError, submit_upload
+from vibe8_core.jobs.submissions import HUMAN_AUTHOR, Authorship, SubmissionError, submit_upload
 from vibe8_core.store import Database
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ def demo_sources() -> list[tuple[str, bytes, Authorship]]:
     for name in HUMAN_PACKAGES:
         folder = installed_package_dir(name)
         if folder is not None:
-            who = Authorship(project_name=name, author_type="human", author_model="developer")
+            who = Authorship(project_name=name, author_type="human", author_model=HUMAN_AUTHOR)
             sources.append((f"{name}.zip", zip_python_sources(folder, name), who))
     core = PROJECT_ROOT / "vibe8_core"
     for part in VIBE8_PARTS:

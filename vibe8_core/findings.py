@@ -9,6 +9,7 @@ the details were typed.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
@@ -74,6 +75,11 @@ DETAILS: dict[str, type[TypedDetails]] = {
 }
 
 
+DETAIL_NAMES: dict[type[TypedDetails], frozenset[str]] = {
+    kind: frozenset(item.name for item in fields(kind)) for kind in DETAILS.values()
+}
+
+
 def details_to_json(details: Details) -> dict[str, Any]:
     return dict(details.values) if isinstance(details, OtherDetails) else asdict(details)
 
@@ -82,9 +88,13 @@ def details_from_json(collector: str, data: Any) -> Details:
     """The typed details of `collector` from a stored "extra"; anything else is kept as it is."""
     values = data if isinstance(data, dict) else {}
     kind = DETAILS.get(collector)
-    if kind is None or not set(values) <= {item.name for item in fields(kind)}:
+    if kind is None or not DETAIL_NAMES[kind].issuperset(values):
         return OtherDetails(dict(values))
     return kind(**values)
+
+
+FINDING_FIELDS = ("collector", "code", "message", "line", "column", "severity", "text", "extra")  # stored order
+FINDING_KEYS = frozenset(FINDING_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -99,20 +109,29 @@ class Finding:
     severity: Severity
     text: str = ""
     details: Details = field(default_factory=OtherDetails)
+    # What another collector stored beside the finding (authorship's `ai`: is its line AI-written),
+    # written after the finding's own keys; absent in runs stored before.
+    marks: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """The stored shape: the details under "extra", as docs/METRICS.md lists them."""
-        return {
+        """The stored shape: the details under "extra", as docs/METRICS.md lists them, then the marks."""
+        data = {
             "collector": self.collector, "code": self.code, "message": self.message, "line": self.line,
             "column": self.column, "severity": self.severity, "text": self.text,
             "extra": details_to_json(self.details),
         }  # fmt: skip
+        data.update((key, value) for key, value in self.marks.items() if key not in data)
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Finding:
+        """The stored finding; a key it lacks (a hand-made or imported run) reads as empty."""
+        collector = str(data.get("collector") or "")
         return cls(
-            data["collector"], data["code"], data["message"], data["line"], data["column"], data["severity"],
-            data.get("text") or "", details_from_json(data["collector"], data.get("extra")),
+            collector, data.get("code") or "", data.get("message") or "", data.get("line") or 0,
+            data.get("column"), data.get("severity") or "info", data.get("text") or "",
+            details_from_json(collector, data.get("extra")),
+            {key: value for key, value in data.items() if key not in FINDING_KEYS},
         )  # fmt: skip
 
 

@@ -7,23 +7,30 @@ goes negative and needs no clamp, so a score stays comparable however bad a proj
 Collectors measure; this module alone scores. `score_run` turns the collectors' measures and file tree
 into the stored metrics (the seed's score fields written where the seed puts them) and every file's
 severity and grade, for a new run and, through `python -m vibe8_core migrate`, for every stored run
-after a formula changes. A run's scores, its raw measures and the summary stored with every run
-(`RunSummary`, what a history row shows) are read from its metrics here too, so the engine, the store
-and the dashboard share one set of formulas. Which collectors exist, and which score each has, is the
+after a formula changes. A run's scores are read from its metrics here too (its raw measures and the
+summary stored with every run are in run_summary.py), so the engine, the store and the dashboard share
+one set of formulas. Which collectors exist, and which score each has, is the
 registry's to say (vibe8_core/collectors/registry.py).
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from functools import cache
-from pathlib import Path
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import CollectorSpec
+from vibe8_core.collectors.churn import ChurnFileFields, ChurnMetrics
+from vibe8_core.collectors.cyclomatic import CyclomaticFileFields, CyclomaticMetrics
+from vibe8_core.collectors.dead_code import DeadCodeFileFields, DeadCodeMetrics
+from vibe8_core.collectors.deps import DepsMetrics, PackageHealth
+from vibe8_core.collectors.dupes import DupesFileFields, DupesMetrics
+from vibe8_core.collectors.lint import LintFileFields, LintMetrics
+from vibe8_core.collectors.mi import MiFileFields
+from vibe8_core.collectors.security import SecurityMetrics
+from vibe8_core.collectors.size import SizeFileFields, SizeMetrics
+from vibe8_core.run_data import FileEntry, RunMetrics
 
 # Grade thresholds on a 0-100 "higher is better" score: A >= 80, B >= 60, C >= 40, D >= 20, else E.
 GRADE_THRESHOLDS: tuple[tuple[float, str], ...] = ((80.0, "A"), (60.0, "B"), (40.0, "C"), (20.0, "D"))
@@ -104,29 +111,35 @@ def _saturating(value: float, half: float) -> float:
     return value / (value + half)
 
 
-def severity_components(entry: Mapping[str, Any]) -> dict[str, float]:
+def _entry(entry: FileEntry | Mapping[str, Any]) -> FileEntry:
+    return entry if isinstance(entry, FileEntry) else FileEntry.from_json(entry)
+
+
+def severity_components(entry: FileEntry | Mapping[str, Any]) -> dict[str, float]:
     """Each component of a file's severity in 0..1 (1 = worst), from its file_tree entry."""
-    sloc = max(int(entry.get("sloc") or 0), 1)
-    mi = entry.get("mi")
+    file = _entry(entry)
+    sloc = max(int(number(file.of(SizeFileFields).sloc) or 0), 1)
+    mi = number(file.of(MiFileFields).mi)
     security = {level: 0 for level in SECURITY_WEIGHTS}
-    for finding in entry.get("findings", ()):
-        if finding["collector"] == "security":
-            security[finding["severity"]] = security.get(finding["severity"], 0) + 1
+    for finding in file.findings:
+        if finding.collector == "security":
+            security[finding.severity] = security.get(finding.severity, 0) + 1
     return {
-        "complexity": _saturating((entry.get("max_cc") or 1) - 5, 10.0),
+        "complexity": _saturating((number(file.of(CyclomaticFileFields).max_cc) or 1) - 5, 10.0),
         "maintainability": 0.0 if mi is None else min(1.0, max(0.0, (65.0 - mi) / 65.0)),
         "security": _saturating(security_weight(security), 5.0),
-        "lint": _saturating(100.0 * entry.get("lint_count", 0) / sloc, 5.0),
-        "dead_code": _saturating(entry.get("dead_code_count", 0), 5.0),
-        "duplication": min(1.0, entry.get("duplicate_lines", 0) / sloc),
+        "lint": _saturating(100.0 * (number(file.of(LintFileFields).lint_count) or 0) / sloc, 5.0),
+        "dead_code": _saturating(number(file.of(DeadCodeFileFields).dead_code_count) or 0, 5.0),
+        "duplication": min(1.0, (number(file.of(DupesFileFields).duplicate_lines) or 0) / sloc),
     }
 
 
-def file_severity(entry: Mapping[str, Any]) -> float:
+def file_severity(entry: FileEntry | Mapping[str, Any]) -> float:
     """0-100, higher is worse; a file that does not parse is 100."""
-    if entry.get("parse_error"):
+    file = _entry(entry)
+    if file.parse_error:
         return 100.0
-    parts = severity_components(entry)
+    parts = severity_components(file)
     return round(100.0 * sum(SEVERITY_WEIGHTS[name] * value for name, value in parts.items()), 1)
 
 
@@ -138,37 +151,42 @@ def grade_for_severity(severity: float) -> str:
 DEAD_CODE_HALF_PER_KSLOC = 20.0  # unused symbols per 1,000 SLOC that halve the dead-code score
 FILE_SIZE_HALF_EXCESS = 300.0  # average SLOC per file above 100 that halves the size score
 
-Metrics = Mapping[str, Any]
+# A run's metrics: typed, or as stored (read into RunMetrics once per call).
+Metrics = RunMetrics | Mapping[str, Any]
 
 
-def _section(metrics: Metrics, name: str) -> Mapping[str, Any]:
-    value = metrics.get(name)
-    return value if isinstance(value, dict) else {}  # stored JSON: plain dicts (cheaper than Mapping)
+def typed(metrics: Metrics) -> RunMetrics:
+    return metrics if isinstance(metrics, RunMetrics) else RunMetrics.from_json(metrics)
 
 
-def _number(value: Any) -> float | None:
+def number(value: Any) -> float | None:
+    """A stored figure as a number; None for null or anything else (an imported run may hold anything)."""
     kind = type(value)
     return float(value) if kind is float or kind is int else None
 
 
 def sloc_of(metrics: Metrics) -> int:
-    return int(_number(_section(metrics, "size").get("sloc")) or 0)
+    return int(number(typed(metrics).of(SizeMetrics).sloc) or 0)
 
 
-def _stored(collector: str, key: str) -> Callable[[Metrics], float | None]:
-    return lambda metrics: _number(_section(metrics, collector).get(key))
+def _stored(collector: str, key: str) -> Callable[[RunMetrics], float | None]:
+    def read(metrics: RunMetrics) -> float | None:
+        section = metrics.section(collector)
+        return None if section is None else number(section.value(key))
+
+    return read
 
 
-def _measured_sloc(metrics: Metrics) -> int | None:
+def _measured_sloc(metrics: RunMetrics) -> int | None:
     """The run's SLOC, None when size was not measured (a per-KSLOC score then has no denominator)."""
-    sloc = _number(_section(metrics, "size").get("sloc"))
+    sloc = number(metrics.of(SizeMetrics).sloc)
     return None if sloc is None else int(sloc)
 
 
 def parsed_files(metrics: Metrics) -> tuple[int, int] | None:
     """(files that parse, files analysed); None for a run stored before Vibe8 counted them."""
-    size = _section(metrics, "size")
-    parsed, files = _number(size.get("files_parsed")), _number(size.get("files"))
+    size = typed(metrics).of(SizeMetrics)
+    parsed, files = number(size.files_parsed), number(size.files)
     return None if parsed is None or files is None else (int(parsed), int(files))
 
 
@@ -178,97 +196,103 @@ def measured_share(metrics: Metrics) -> float:
     return 1.0 if counts is None or counts[1] <= 0 else counts[0] / counts[1]
 
 
-def _parsed_sloc(metrics: Metrics) -> int | None:
+def parsed_sloc(metrics: RunMetrics) -> int | None:
     """The SLOC of the files that parse: the denominator of what only they were measured for."""
-    sloc = _number(_section(metrics, "size").get("sloc_parsed"))
+    sloc = number(metrics.of(SizeMetrics).sloc_parsed)
     return _measured_sloc(metrics) if sloc is None else int(sloc)
 
 
-def _lint_score(metrics: Metrics) -> float | None:
-    total = _number(_section(metrics, "lint").get("total"))
+def _lint_score(metrics: RunMetrics) -> float | None:
+    total = number(metrics.of(LintMetrics).total)
     sloc = _measured_sloc(metrics)
     return None if total is None or sloc is None else linting_score(int(total), sloc)
 
 
-def _complexity_score(metrics: Metrics) -> float | None:
-    avg_cc = _number(_section(metrics, "cyclomatic").get("avg_cc"))
+def _complexity_score(metrics: RunMetrics) -> float | None:
+    avg_cc = number(metrics.of(CyclomaticMetrics).avg_cc)
     return None if avg_cc is None else complexity_score(avg_cc)
 
 
-def _duplication_score(metrics: Metrics) -> float | None:
-    pct = _number(_section(metrics, "dupes").get("duplicate_pct"))
+def _duplication_score(metrics: RunMetrics) -> float | None:
+    pct = number(metrics.of(DupesMetrics).duplicate_pct)
     return None if pct is None else duplication_score(pct)
 
 
-def _security_score(metrics: Metrics) -> float | None:
-    section = _section(metrics, "security")
-    counts = {level: _number(section.get(level)) for level in SECURITY_WEIGHTS}
-    sloc = _parsed_sloc(metrics)
+def security_counts(metrics: RunMetrics) -> dict[str, float | None]:
+    section = metrics.of(SecurityMetrics)
+    return {"high": number(section.high), "medium": number(section.medium), "low": number(section.low)}
+
+
+def _security_score(metrics: RunMetrics) -> float | None:
+    counts = security_counts(metrics)
+    sloc = parsed_sloc(metrics)
     if sloc is None or any(count is None for count in counts.values()):
         return None
     return security_score({level: int(count or 0) for level, count in counts.items()}, sloc)
 
 
-def _churn_score(metrics: Metrics) -> float | None:
+def _churn_score(metrics: RunMetrics) -> float | None:
     """None without git history; a run stored before `hotspot_sloc` existed keeps its stored score."""
-    churn = _section(metrics, "churn")
-    if _number(churn.get("total_commits")) is None:
+    churn = metrics.of(ChurnMetrics)
+    if number(churn.total_commits) is None:
         return None
-    hotspot, sloc = _number(churn.get("hotspot_sloc")), _measured_sloc(metrics)
+    hotspot, sloc = number(churn.hotspot_sloc), _measured_sloc(metrics)
     if hotspot is None or sloc is None:
-        return _number(churn.get("churn_score"))
+        return number(churn.churn_score)
     return churn_score(int(hotspot), sloc)
 
 
-def hotspot_sloc(metrics: Metrics, files: Sequence[Mapping[str, Any]] | None) -> int | None:
+def hotspot_sloc(metrics: Metrics, files: Sequence[FileEntry] | None) -> int | None:
     """SLOC in hotspot files (changed often and complex), from the file tree; None without git history.
     Without a file tree (runs stored before trees existed), the stored figure stays."""
-    churn = _section(metrics, "churn")
-    if _number(churn.get("total_commits")) is None:
+    churn = typed(metrics).of(ChurnMetrics)
+    if number(churn.total_commits) is None:
         return None
     if files is None:
-        stored = _number(churn.get("hotspot_sloc"))
+        stored = number(churn.hotspot_sloc)
         return None if stored is None else int(stored)
-    return sum(int(entry.get("sloc") or 0) for entry in files if is_hotspot(entry.get("commits"), entry.get("max_cc")))
+    return sum(
+        int(number(entry.of(SizeFileFields).sloc) or 0)
+        for entry in files
+        if is_hotspot(entry.of(ChurnFileFields).commits, entry.of(CyclomaticFileFields).max_cc)
+    )
 
 
-def _dead_code_score(metrics: Metrics) -> float | None:
-    unused = _number(_section(metrics, "dead_code").get("unused_symbols"))
-    sloc = _parsed_sloc(metrics)
+def _dead_code_score(metrics: RunMetrics) -> float | None:
+    unused = number(metrics.of(DeadCodeMetrics).unused_symbols)
+    sloc = parsed_sloc(metrics)
     if unused is None or sloc is None:
         return None
     return half_score(per_ksloc(unused, sloc), DEAD_CODE_HALF_PER_KSLOC)
 
 
-def _deps_score(metrics: Metrics) -> float | None:
+def _deps_score(metrics: RunMetrics) -> float | None:
     """Share of declared packages that are imported and up to date (or of unknown age), in percent;
     every third-party import that no requirements file declares counts as one more unhealthy package.
     A project that declares nothing (a bare package or script) has no score."""
-    deps = _section(metrics, "deps")
-    health = [item for item in deps.get("package_health") or [] if isinstance(item, dict)]
+    deps = metrics.of(DepsMetrics)
+    health = deps.package_health or ()
     if not health:
         return None
-    undeclared = len(deps.get("undeclared") or [])
-    total = len(health) + undeclared
+    total = len(health) + len(deps.undeclared or ())
     healthy = sum(1 for item in health if package_status(item) in ("ok", "unknown"))
     return round(100.0 * healthy / total, 1)
 
 
-def _size_score(metrics: Metrics) -> float | None:
-    avg = _number(_section(metrics, "size").get("avg_file_sloc"))
+def _size_score(metrics: RunMetrics) -> float | None:
+    avg = number(metrics.of(SizeMetrics).avg_file_sloc)
     if avg is None:
         return None
     return half_score(max(0.0, avg - 100.0), FILE_SIZE_HALF_EXCESS)
 
 
-def package_status(item: Mapping[str, Any]) -> str:
+def package_status(item: PackageHealth) -> str:
     """ok / outdated / unused / unknown for one package_health entry (old runs lack `status`)."""
-    status = item.get("status")
-    if isinstance(status, str):
-        return status
-    if item.get("imported") is False:
+    if isinstance(item.status, str):
+        return item.status
+    if item.imported is False:
         return "unused"
-    behind = item.get("behind", item.get("outdated"))
+    behind = item.extra.get("behind", item.outdated)
     if behind in (None, "unknown"):
         return "unknown"
     return "outdated" if behind else "ok"
@@ -280,13 +304,16 @@ class ScoreSpec:
     label: str
     meaning: str  # one line for people: what it measures and which way is better
     short: str | None  # the history table's heading (None: not a history column)
-    value: Callable[[Metrics], float | None]
+    read: Callable[[RunMetrics], float | None]
+
+    def value(self, metrics: Metrics) -> float | None:
+        return self.read(typed(metrics))
 
 
 # How each built-in collector's score is computed from a run's measures (never read from a stored score
 # field, so a formula change shows at once; `migrate` rewrites the stored fields). A collector whose ScoreDecl names a
 # `measure` needs no entry: that measure is its score as it is.
-SCORE_READERS: dict[str, Callable[[Metrics], float | None]] = {
+SCORE_READERS: dict[str, Callable[[RunMetrics], float | None]] = {
     "lint": _lint_score,
     "cyclomatic": _complexity_score,
     "dead_code": _dead_code_score,
@@ -298,7 +325,7 @@ SCORE_READERS: dict[str, Callable[[Metrics], float | None]] = {
 }
 
 
-def _score_reader(spec: CollectorSpec) -> Callable[[Metrics], float | None]:
+def _score_reader(spec: CollectorSpec) -> Callable[[RunMetrics], float | None]:
     """The score's formula; for a collector that measures parsed files only, none when no file parses
     (its measures would describe nothing: 0 issues in 0 functions is not a perfect score)."""
     measure = spec.score.measure if spec.score else None
@@ -323,125 +350,17 @@ def score_specs() -> tuple[ScoreSpec, ...]:
 
 
 def scores_of(metrics: Metrics) -> dict[str, float | None]:
-    return {spec.key: spec.value(metrics) for spec in score_specs()}
+    run = typed(metrics)
+    return {spec.key: spec.read(run) for spec in score_specs()}
 
 
 def run_overall(metrics: Metrics) -> float | None:
     """The run's overall score: none when no file parses (most of the code was never measured)."""
-    return None if measured_share(metrics) == 0.0 else overall_score(scores_of(metrics))
+    run = typed(metrics)
+    return None if measured_share(run) == 0.0 else overall_score(scores_of(run))
 
 
 def overall_score(scores: Mapping[str, float | None]) -> float | None:
     """The mean of the scores the run has (a missing churn score does not count against it)."""
     present = [value for value in scores.values() if value is not None]
     return round(sum(present) / len(present), 1) if present else None
-
-
-@dataclass(frozen=True)
-class RawMeasure:
-    """A raw measure compared between groups; counts are per 1,000 SLOC so size does not decide."""
-
-    column: str
-    label: str
-    meaning: str
-    better: Literal["higher", "lower"]
-
-
-RAW_MEASURES: tuple[RawMeasure, ...] = (
-    RawMeasure("lint_per_ksloc", "Lint findings / KLOC", "Ruff findings per 1,000 lines of code.", "lower"),
-    RawMeasure("avg_cc", "Average complexity", "Mean cyclomatic complexity of a function.", "lower"),
-    RawMeasure("mi_avg", "Maintainability index", "Mean maintainability index of a file (0-100).", "higher"),
-    RawMeasure("doc_pct", "Docstring coverage %", "Share of definitions with a docstring.", "higher"),
-    RawMeasure("dead_per_ksloc", "Dead code / KLOC", "Unused symbols per 1,000 lines of code.", "lower"),
-    RawMeasure("dup_pct", "Duplicated lines %", "Share of lines repeated elsewhere in the project.", "lower"),
-    RawMeasure("security_per_ksloc", "Security findings / KLOC",
-               "Bandit findings (any severity) per 1,000 lines of code.", "lower"),
-    RawMeasure("avg_file_sloc", "Lines per file", "Average source lines of code per file.", "lower"),
-)  # fmt: skip
-
-
-def raw_measures_of(metrics: Metrics) -> dict[str, float | None]:
-    sloc, parsed_sloc = sloc_of(metrics), _parsed_sloc(metrics) or 0
-    lint = _number(_section(metrics, "lint").get("total"))
-    dead = _number(_section(metrics, "dead_code").get("unused_symbols"))
-    security = _section(metrics, "security")
-    levels = [_number(security.get(level)) for level in ("high", "medium", "low")]
-    sec_total = None if all(count is None for count in levels) else sum(count or 0.0 for count in levels)
-    return {
-        "lint_per_ksloc": None if lint is None else round(per_ksloc(lint, sloc), 2),
-        "avg_cc": _number(_section(metrics, "cyclomatic").get("avg_cc")),
-        "mi_avg": _number(_section(metrics, "mi").get("mi_avg")),
-        "doc_pct": _number(_section(metrics, "docs").get("coverage_pct")),
-        "dead_per_ksloc": None if dead is None else round(per_ksloc(dead, parsed_sloc), 2),
-        "dup_pct": _number(_section(metrics, "dupes").get("duplicate_pct")),
-        "security_per_ksloc": None if sec_total is None else round(per_ksloc(sec_total, parsed_sloc), 2),
-        "avg_file_sloc": _number(_section(metrics, "size").get("avg_file_sloc")),
-    }
-
-
-# -- the summary stored with every run ------------------------------------------------------------------
-# Bump whenever RunSummary's fields change. A summary of another version, or made by other formulas
-# (`scoring_fingerprint`), is computed afresh when read; `python -m vibe8_core migrate` re-scores such runs.
-SUMMARY_VERSION = 4
-
-
-@cache
-def _fingerprint(specs: tuple[CollectorSpec, ...]) -> str:
-    digest = hashlib.sha256(Path(__file__).read_bytes())
-    digest.update(repr(specs).encode())
-    return digest.hexdigest()[:16]
-
-
-def scoring_fingerprint() -> str:
-    """Names the formulas in force: this module's source and the registry's declarations."""
-    return _fingerprint(registry.specs())
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    """What a history row shows of a run, computed once from its metrics and stored beside them
-    (`analysis_runs.summary`), so that listing thousands of runs never reads their metrics."""
-
-    scores: dict[str, float | None]  # score_specs()' keys
-    overall: float | None
-    raw: dict[str, float | None]  # RAW_MEASURES' columns
-    files: float | None
-    sloc: float | None
-    security_high: float | None
-    errors: int  # how many error entries the analysis left
-    measured: float = 1.0  # the share of files that parse (measured_share)
-    ai_share_pct: float | None = None  # share of lines AI tools wrote (git history); None without it
-    version: int = SUMMARY_VERSION
-    scoring: str = ""  # scoring_fingerprint() of the formulas that made it
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Any) -> RunSummary | None:
-        """The stored summary; None when it is missing, malformed or of another version (recompute it)."""
-        if not isinstance(data, dict) or data.get("version") != SUMMARY_VERSION:
-            return None
-        if data.get("scoring") != scoring_fingerprint():
-            return None
-        try:
-            return cls(**data)
-        except TypeError:
-            return None
-
-
-def summarize_run(metrics: Metrics, errors: Sequence[Any]) -> RunSummary:
-    scores = scores_of(metrics)
-    size = _section(metrics, "size")
-    return RunSummary(
-        scores=scores,
-        overall=run_overall(metrics),
-        raw=raw_measures_of(metrics),
-        files=_number(size.get("files")),
-        sloc=_number(size.get("sloc")),
-        security_high=_number(_section(metrics, "security").get("high")),
-        errors=len(errors),
-        measured=measured_share(metrics),
-        scoring=scoring_fingerprint(),
-        ai_share_pct=_number(_section(metrics, "authorship").get("ai_share_pct")),
-    )

@@ -59,8 +59,9 @@ def chromium() -> Path:
 
 @contextmanager
 def running_app(tmp_path: Path, extra_env: dict[str, str] | None = None, extra_args: tuple[str, ...] = (),
-                port: int | None = None) -> Iterator[str]:  # fmt: skip
-    """A running Vibe8 on a fresh database, with its embedded worker; yields the base URL."""
+                port: int | None = None, *, via_serve: bool = False) -> Iterator[str]:  # fmt: skip
+    """A running Vibe8 on a fresh database, with its embedded worker; yields the base URL. With
+    `via_serve`, started as `make run` starts it (`python -m vibe8_core serve`)."""
     url = f"sqlite:///{tmp_path / 'vibe8.sqlite3'}"
     upgrade(url)
     port = port or _free_port()
@@ -82,6 +83,8 @@ def running_app(tmp_path: Path, extra_env: dict[str, str] | None = None, extra_a
     log = (tmp_path / "server.log").open("wb")
     command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", *extra_args]  # fmt: skip
+    if via_serve:
+        command = [sys.executable, "-m", "vibe8_core", "serve", "--port", str(port), "--address", "127.0.0.1"]
     server = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                               start_new_session=True)  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -113,6 +116,13 @@ def app_url(tmp_path: Path) -> Iterator[str]:
     """A running Vibe8 in local mode (no sign-in)."""
     with running_app(tmp_path) as base:
         yield base
+
+
+@pytest.fixture
+def served_app(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """Vibe8 as `make run` starts it, in local mode; yields the base URL and the server's log."""
+    with running_app(tmp_path, via_serve=True) as base:
+        yield base, tmp_path / "server.log"
 
 
 @pytest.fixture

@@ -59,9 +59,6 @@ def study_app(tmp_path: Path, remotes: Remotes) -> Iterator[str]:
 
 
 @pytest.mark.browser
-# Issue 16: the study flow passes submit, batch and comparison, then fails at the report/Parquet
-# downloads (three attempts at 08:23-08:30 UTC, quiet machine). Off until that is fixed.
-@pytest.mark.skip(reason="issue 16: the report and Parquet download steps fail; fix, then re-enable")
 def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tmp_path):
     page = browser_page
     shot = lambda name: page.screenshot(path=str(ARTIFACTS / f"study_{name}.png"))  # noqa: E731
@@ -73,7 +70,9 @@ def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tm
     uploads = page.locator('[data-testid="stFileUploader"] input[type="file"]')
     uploads.nth(1).set_input_files({"name": "study.csv", "mimeType": "text/csv", "buffer": data})
     uploads.nth(2).set_input_files(archives)
-    page.get_by_text("task8-ai.zip").first.wait_for()
+    # Drawn by the first run of the page that sees every archive uploaded: a click before it would submit
+    # the manifest with some archives still on their way (those rows refused as missing).
+    page.get_by_text("18 of 18 files it names are uploaded.").wait_for(timeout=FIRST_PAGE_MS)
     page.get_by_role("button", name="Submit batch").click()
     page.get_by_text("20 row(s) accepted, 0 refused.").wait_for(timeout=FIRST_PAGE_MS)  # 18 archives + 2 ls-remote
     shot("1_submitted")
@@ -91,13 +90,17 @@ def test_a_study_from_manifest_to_report_and_parquet(study_app, browser_page, tm
 
     with page.expect_download(timeout=FIRST_PAGE_MS) as report:
         page.get_by_role("button", name="Report (HTML)").click()
+    assert report.value.suggested_filename == "vibe8-report.html"
     html = Path(report.value.path()).read_text()
     assert "Wilcoxon" in html and "<h2>Manifest</h2>" in html and "ruff=" in html and "task8" in html
 
     page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("Research table")).click()
     page.get_by_role("option", name="one row per function").click()
+    parquet = page.get_by_role("button", name="PARQUET · functions")  # drawn by the rerun that prepared it
+    parquet.wait_for(timeout=FIRST_PAGE_MS)
     with page.expect_download(timeout=FIRST_PAGE_MS) as table:
-        page.get_by_role("button", name="PARQUET").click()
+        parquet.click()
+    assert table.value.suggested_filename == "vibe8-comparison-functions.parquet"
     functions = pd.read_parquet(table.value.path())
     assert set(functions["study"]) == {"bench"} and functions["run_id"].nunique() == 2 * PROJECTS
     assert {"guess", "total"} <= set(functions["name"]) and functions["complexity"].notna().all()

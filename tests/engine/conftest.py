@@ -103,7 +103,8 @@ def project_of(tmp_path: Path, settings: EngineSettings) -> Callable[[dict[str, 
         records = []
         for path in discover_python_files(root):
             source = read_source(root, path)
-            sections = {c.name: c.analyse_file(source) for c in per_file_collectors()}
+            found = {c.name: c.analyse_file(source) for c in per_file_collectors()}
+            sections = {name: None if section is None else section.to_json() for name, section in found.items()}
             records.append(FileRecord(path, source.parse_error, sections))
 
         def run_here(function: Callable[..., Any], *args: Any) -> Any:

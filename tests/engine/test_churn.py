@@ -9,7 +9,14 @@ import pytest
 
 from vibe8_core.analysis import analyze_folder
 from vibe8_core.collectors.base import ProjectContext
-from vibe8_core.collectors.churn import ChurnCollector, CommitCache, git_env, parse_numstat, read_history
+from vibe8_core.collectors.churn import (
+    ChurnCollector,
+    ChurnMetrics,
+    CommitCache,
+    git_env,
+    parse_numstat,
+    read_history,
+)
 
 from .conftest import offline_settings, write_tree
 
@@ -50,10 +57,11 @@ def test_churn_counts_are_exact(repository: Path, project_of) -> None:
     project.root = repository
     project.files = []
     result = ChurnCollector().collect(project)
-    assert result.metrics["total_commits"] == 4  # "four" touches no Python file
+    assert result.metrics.total_commits == 4  # "four" touches no Python file
     # a.py: +3, then +2 -1; pkg/b.py: +2 then -2; blob.py binary counts 0
-    assert result.metrics["totalChurn"] == 3 + 3 + 2 + 2
-    assert "churn_score" not in result.metrics  # scoring.py scores; the collector only measures
+    assert result.metrics.total_churn == 3 + 3 + 2 + 2
+    assert result.metrics.to_json()["totalChurn"] == 10  # the seed's key
+    assert result.metrics.churn_score is None  # scoring.py scores; the collector only measures
 
 
 def test_churn_per_file_through_the_engine(repository: Path) -> None:
@@ -75,7 +83,7 @@ def test_churn_per_file_through_the_engine(repository: Path) -> None:
 
 def test_not_a_checkout_gives_nulls(project_of) -> None:
     result = ChurnCollector().collect(project_of({"a.py": "x = 1\n"}))
-    assert result.metrics == {"total_commits": None, "totalChurn": None}
+    assert result.metrics == ChurnMetrics()  # every measure null
 
 
 def test_a_folder_inside_someone_elses_checkout_is_not_a_checkout(repository: Path, project_of) -> None:
@@ -83,7 +91,7 @@ def test_a_folder_inside_someone_elses_checkout_is_not_a_checkout(repository: Pa
     inner = repository / "pkg2"
     write_tree(inner, {"c.py": "c = 1\n"})
     project.root = inner
-    assert ChurnCollector().collect(project).metrics["total_commits"] is None
+    assert ChurnCollector().collect(project).metrics == ChurnMetrics()
 
 
 @pytest.mark.parametrize(

@@ -58,8 +58,8 @@ CC_CASES = [
 @pytest.mark.parametrize(("source", "avg_cc", "blocks"), CC_CASES)
 def test_cyclomatic(project_of: ProjectOf, source: str, avg_cc: float, blocks: list[tuple]) -> None:
     result = BY_NAME["cyclomatic"].collect(project_of({"m.py": source}))
-    assert result.metrics["avg_cc"] == pytest.approx(avg_cc, abs=1e-4)
-    found = [(b["name"], b["kind"], b["complexity"], b["rank"], b["cognitive"]) for b in result.files["m.py"]["blocks"]]
+    assert result.metrics.avg_cc == pytest.approx(avg_cc, abs=1e-4)
+    found = [(b.name, b.kind, b.complexity, b.rank, b.cognitive) for b in result.files["m.py"].blocks]
     assert sorted(found) == sorted(blocks)
 
 
@@ -93,7 +93,7 @@ DOCS_CASES = [
 @pytest.mark.parametrize(("source", "covered", "total", "missing"), DOCS_CASES)
 def test_docs(project_of: ProjectOf, source: str, covered: int, total: int, missing: list[str]) -> None:
     result = BY_NAME["docs"].collect(project_of({"m.py": source}))
-    assert result.files["m.py"] == {"doc_covered": covered, "doc_total": total}
+    assert result.files["m.py"].to_json() == {"doc_covered": covered, "doc_total": total}
     assert sorted(f.details.name for f in result.findings.get("m.py", [])) == sorted(missing)
 
 
@@ -112,7 +112,7 @@ SECURITY_CASES = [
 @pytest.mark.parametrize(("source", "counts", "codes"), SECURITY_CASES)
 def test_security(project_of: ProjectOf, source: str, counts: dict[str, int], codes: list[str]) -> None:
     result = BY_NAME["security"].collect(project_of({"m.py": source}))
-    assert {level: result.metrics[level] for level in counts} == counts
+    assert {level: result.metrics.value(level) for level in counts} == counts
     findings = result.findings.get("m.py", [])
     assert sorted(f.code for f in findings) == codes
     assert all(f.text and f.details.cwe for f in findings)
@@ -130,10 +130,10 @@ SIZE_CASES = [
 @pytest.mark.parametrize(("source", "expected"), SIZE_CASES)
 def test_size(project_of: ProjectOf, source: str, expected: dict[str, int]) -> None:
     result = BY_NAME["size"].collect(project_of({"m.py": source, "n.py": source}))
-    assert result.files["m.py"] == expected
-    assert result.metrics["files"] == 2
-    assert result.metrics["sloc"] == 2 * expected["sloc"]
-    assert result.metrics["avg_file_sloc"] == expected["sloc"]
+    assert result.files["m.py"].to_json() == expected
+    assert result.metrics.files == 2
+    assert result.metrics.sloc == 2 * expected["sloc"]
+    assert result.metrics.avg_file_sloc == expected["sloc"]
 
 
 MI_CASES = [
@@ -145,9 +145,9 @@ MI_CASES = [
 @pytest.mark.parametrize(("source", "mi", "rank"), MI_CASES)
 def test_mi(project_of: ProjectOf, source: str, mi: float, rank: str) -> None:
     result = BY_NAME["mi"].collect(project_of({"m.py": source}))
-    assert result.files["m.py"]["mi"] == pytest.approx(mi, abs=10.0)
-    assert result.files["m.py"]["mi_rank"] == rank
-    assert result.metrics["mi_avg"] == result.files["m.py"]["mi"]
+    assert result.files["m.py"].mi == pytest.approx(mi, abs=10.0)
+    assert result.files["m.py"].mi_rank == rank
+    assert result.metrics.mi_avg == result.files["m.py"].mi
 
 
 LINT_CASES = [
@@ -164,8 +164,8 @@ def test_lint(project_of: ProjectOf, source: str, codes: list[str]) -> None:
     result = BY_NAME["lint"].collect(project_of({"m.py": source}))
     findings = result.findings.get("m.py", [])
     assert sorted(f.code for f in findings) == codes
-    assert result.metrics["total"] == len(codes) == result.files["m.py"]["lint_count"]
-    assert result.metrics["noqa_comments"] == source.count("# noqa")
+    assert result.metrics.total == len(codes) == result.files["m.py"].lint_count
+    assert result.metrics.noqa_comments == source.count("# noqa")
 
 
 DEAD_CASES = [
@@ -181,6 +181,10 @@ DEAD_CASES = [
         [("a.py", "os", "import", 90), ("a.py", "Gone", "class", 60)],
     ),
     ({"a.py": "def f(x):\n    return x\n\nf(1)\n"}, []),
+    (  # PEP 562: Python calls a module's __getattr__ / __dir__ itself
+        {"a.py": "def __getattr__(name):\n    raise AttributeError(name)\n\ndef __dir__():\n    return []\n"},
+        [],
+    ),
 ]
 
 
@@ -189,7 +193,7 @@ def test_dead_code(project_of: ProjectOf, files: dict[str, str], expected: list[
     result = BY_NAME["dead_code"].collect(project_of(files))
     found = [(p, f.details.name, f.details.kind, f.details.confidence) for p, fs in result.findings.items() for f in fs]
     assert sorted(found) == sorted(expected)
-    assert result.metrics["unused_symbols"] == len(expected)
+    assert result.metrics.unused_symbols == len(expected)
 
 
 BLOCK = """\
@@ -215,8 +219,8 @@ def compute(values):
 )
 def test_dupes(project_of: ProjectOf, files: dict[str, str], duplicate_lines: int, blocks: int) -> None:
     result = BY_NAME["dupes"].collect(project_of(files))
-    assert result.metrics["duplicate_lines"] == duplicate_lines
-    assert result.metrics["blocks"] == blocks
+    assert result.metrics.duplicate_lines == duplicate_lines
+    assert result.metrics.blocks == blocks
     for path, findings in result.findings.items():
         for finding in findings:
             assert finding.details.twin_path in files

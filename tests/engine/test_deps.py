@@ -68,27 +68,22 @@ EXPECTED_HEALTH = {
 def test_package_health_against_the_fake_index(project_of, fake_index) -> None:
     fake_index.versions.update(LATEST)
     result = DepsCollector().collect(project_of(PROJECT))
-    health = {item["name"]: item for item in result.metrics["package_health"]}
-    got = {
-        name: (i["specifier"], i["pinned"], i["imported"], i["latest"], i["outdated"], i["status"])
-        for name, i in health.items()
-    }
+    health = {item.name: item for item in result.metrics.package_health}
+    got = {name: (i.specifier, i.pinned, i.imported, i.latest, i.outdated, i.status) for name, i in health.items()}
     assert got == EXPECTED_HEALTH
-    assert result.metrics["undeclared"] == ["numpy"]
-    assert result.metrics["stdlib"] == ["json", "os"]
-    assert result.metrics["local"] == ["app"]
-    assert result.metrics["total_modules"] == 9  # os requests yaml bs4 PIL app numpy attr json
-    assert health["Pillow"]["group"] == "images" and health["Pillow"]["source"] == "pyproject.toml"
-    assert sorted(result.metrics["declaration_files"]) == ["pyproject.toml", "requirements.txt", "setup.cfg"]
+    assert result.metrics.undeclared == ("numpy",)
+    assert result.metrics.stdlib == ("json", "os")
+    assert result.metrics.local == ("app",)
+    assert result.metrics.total_modules == 9  # os requests yaml bs4 PIL app numpy attr json
+    assert health["Pillow"].group == "images" and health["Pillow"].source == "pyproject.toml"
+    assert sorted(result.metrics.declaration_files) == ["pyproject.toml", "requirements.txt", "setup.cfg"]
 
 
 def test_unreachable_index_gives_unknown_and_goes_on(project_of, settings) -> None:
     project = project_of({"requirements.txt": "requests==1.0\n", "m.py": "import requests\n"})
     project.settings = type(settings)(package_index_url="http://127.0.0.1:9/pypi", package_index_timeout_s=0.5)
-    health = DepsCollector().collect(project).metrics["package_health"]
-    assert [(h["name"], h["latest"], h["outdated"], h["status"]) for h in health] == [
-        ("requests", "unknown", None, "unknown")
-    ]
+    health = DepsCollector().collect(project).metrics.package_health
+    assert [(h.name, h.latest, h.outdated, h.status) for h in health] == [("requests", "unknown", None, "unknown")]
 
 
 def test_index_answers_are_cached(project_of, fake_index) -> None:
@@ -151,3 +146,12 @@ def test_pyproject_and_setup_cfg_parsers() -> None:
     assert parse_pyproject("not toml [", "pyproject.toml", errors) == [] and errors
     declared = parse_setup_cfg("[options.extras_require]\ntest =\n    pytest>=7\n", "setup.cfg", [])
     assert [(d.name, d.specifier, d.group) for d in declared] == [("pytest", ">=7", "test")]
+
+
+def test_typing_only_modules_are_not_undeclared_dependencies(project_of, settings) -> None:
+    source = "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n    from _typeshed import StrPath\n"
+    project = project_of({"app.py": source})
+    project.settings = type(settings)(package_index_url="http://127.0.0.1:9/pypi", package_index_timeout_s=0.5)
+    result = DepsCollector().collect(project)
+    assert result.metrics.undeclared == ()
+    assert "_typeshed" in (result.metrics.stdlib or ())

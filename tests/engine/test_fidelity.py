@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from vibe8_core.analysis import AnalysisResult, analyze_folder
+from vibe8_core.collectors.dead_code import IMPLICIT_NAMES
 from vibe8_core.collectors.lint import LINT_RULES
 
 from .conftest import SITE_PACKAGES, VENV_BIN, offline_settings
@@ -77,7 +78,10 @@ def test_security_counts_equal_bandit(analysed: dict[str, Any]) -> None:
 
 
 def test_unused_symbols_equal_vulture(analysed: dict[str, Any]) -> None:
-    out = run_cli("vulture", "--min-confidence", "60", str(analysed["folder"]), cwd=analysed["cwd"])
+    ignored = ",".join(IMPLICIT_NAMES)
+    out = run_cli(
+        "vulture", "--min-confidence", "60", "--ignore-names", ignored, str(analysed["folder"]), cwd=analysed["cwd"]
+    )
     assert analysed["result"].metrics["dead_code"]["unused_symbols"] == len(out.strip().splitlines())
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from vibe8_core import scoring
+from vibe8_core import run_summary, scoring
 from vibe8_core.analysis import analyze_folder
 
 from .conftest import offline_settings, write_tree
@@ -32,7 +32,7 @@ def test_a_run_whose_files_do_not_parse_has_no_score_where_nothing_was_measured(
     assert {name for name, value in scores.items() if value is None} == NEEDS_PARSE | {"churn"}
     assert scores["lint"] is not None and scores["size"] is not None  # ruff and line counts did measure
     assert scoring.measured_share(metrics) == 0.0 and scoring.run_overall(metrics) is None
-    summary = scoring.summarize_run(metrics, [])
+    summary = run_summary.summarize_run(metrics, [])
     assert summary.overall is None and summary.measured == 0.0 and summary.scores["security"] is None
 
 
@@ -40,7 +40,7 @@ def test_a_partial_run_says_what_share_was_measured_and_scores_the_parsed_code(t
     metrics = analysed(tmp_path, {"broken.py": BROKEN * 50, "app.py": INSECURE})
     assert (metrics["size"]["files_parsed"], metrics["size"]["sloc_parsed"]) == (1, 3)
     assert metrics["size"]["sloc"] > 50  # the broken file's lines are counted ...
-    summary = scoring.summarize_run(metrics, [])
+    summary = run_summary.summarize_run(metrics, [])
     assert summary.measured == 0.5 and summary.overall is not None
     # ... but the security finding is weighed against the code bandit could read
     counts = {level: metrics["security"][level] for level in ("high", "medium", "low")}

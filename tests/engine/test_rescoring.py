@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 
-from vibe8_core import scoring
+from vibe8_core import run_summary, scoring
 from vibe8_core.analysis import analyze_folder
+from vibe8_core.collectors.size import SizeMetrics
+from vibe8_core.run_data import FileTree, RunMetrics
 from vibe8_core.scored_run import score_run
 from vibe8_core.store import Database, NewRun
 
@@ -28,9 +30,10 @@ def stored_run(db: Database, metrics: dict[str, Any], file_tree: dict[str, Any] 
 
 def test_scoring_a_stored_run_again_changes_nothing() -> None:
     golden = golden_run()
-    scored = score_run(golden["metrics"], golden["file_tree"])
-    assert without_added(scored.metrics) == golden["metrics"] and scored.file_tree == golden_run()["file_tree"]
-    assert scored.metrics["size"]["files_parsed"] is None  # an old run: not counted, taken as fully measured
+    scored = score_run(RunMetrics.from_json(golden["metrics"]), FileTree.from_json(golden["file_tree"]))
+    assert scored.file_tree is not None and scored.file_tree.to_json() == golden_run()["file_tree"]
+    assert without_added(scored.metrics.to_json()) == golden["metrics"]
+    assert scored.metrics.of(SizeMetrics).files_parsed is None  # an old run: not counted, taken as fully measured
     assert scoring.scores_of(scored.metrics) == scoring.scores_of(golden["metrics"])
 
 
@@ -77,9 +80,9 @@ def test_migrate_rescores_stored_runs_with_the_new_formula(db: Database, monkeyp
 
 def test_a_summary_made_by_other_formulas_is_stale(db: Database) -> None:
     golden = golden_run()
-    summary = scoring.summarize_run(golden["metrics"], []).to_json()
-    assert scoring.RunSummary.from_json(summary) is not None
-    assert scoring.RunSummary.from_json({**summary, "scoring": "0" * 16}) is None
+    summary = run_summary.summarize_run(golden["metrics"], []).to_json()
+    assert run_summary.RunSummary.from_json(summary) is not None
+    assert run_summary.RunSummary.from_json({**summary, "scoring": "0" * 16}) is None
     user, run = stored_run(db, golden["metrics"], golden["file_tree"])
     with db.unit_of_work() as uow:
         assert uow.runs.refresh_summaries() == 0  # current: nothing to do

@@ -4,10 +4,39 @@ from __future__ import annotations
 
 import os
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
+from vibe8_core.analysis import analyze_folder
+from vibe8_core.collectors import registry
+from vibe8_core.collectors.base import Collector, CollectorResult, CollectorSpec, Measure, ParsedSource, ProjectContext
 from vibe8_core.collectors.workers import WorkerPool
+
+from .conftest import offline_settings
+
+
+class DictSectionCollector(Collector):
+    """Declares its measures as a list and (wrongly) answers its per-file step with a plain dict."""
+
+    spec = CollectorSpec("dict_section", "Dict", 12, measures=(Measure("n", "neither", "sum"),), per_file_rank=9)
+
+    def analyse_file(self, source: ParsedSource) -> Any:
+        return {"n": 1}
+
+    def collect(self, project: ProjectContext) -> CollectorResult:
+        return CollectorResult()
+
+
+def test_a_per_file_step_must_answer_with_a_record(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    with registry.extended(DictSectionCollector()):
+        result = analyze_folder(tmp_path, settings=offline_settings(workers=1), churn=False)
+    expected = "dict_section: a.py: failed (TypeError: dict_section's analyse_file returned dict, not a FileSection"
+    assert any(error.startswith(expected) for error in result.errors), result.errors
+    assert result.metrics["dict_section"] == {"n": None}  # its record, made from its list of measures
+    assert not [error for error in result.errors if not error.startswith("dict_section")]
 
 
 def shout_or_die(path: str) -> str:
@@ -92,3 +121,22 @@ def test_workers_that_cannot_run_at_all_fail_fast() -> None:
     reasons = dict(failed)
     assert sorted(reasons) == sorted(paths)
     assert list(reasons.values()).count("the worker process crashed on this file") == 3
+
+
+def test_a_pool_that_cannot_take_a_task_is_rebuilt_and_the_file_retried(monkeypatch) -> None:
+    """A SIGTERM to the process group kills the forkserver: the next submit is refused (ConnectionRefused)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    real_submit, refusals = ProcessPoolExecutor.submit, []
+
+    def refuse_once(self, function, *args):
+        if not refusals:
+            refusals.append(args)
+            raise ConnectionRefusedError(111, "Connection refused")
+        return real_submit(self, function, *args)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse_once)
+    paths = [f"f{i}" for i in range(6)]
+    with WorkerPool(2) as pool:
+        results, failed, unfinished = run(pool, shout_or_die, paths)
+        assert refusals and results == {p: p.upper() for p in paths} and failed == [] and unfinished == []

@@ -128,7 +128,7 @@ def _ok_file(folder: Path) -> Path:
 def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> None:
     from sqlalchemy import null, select, update
 
-    from vibe8_core.scoring import summarize_run
+    from vibe8_core.run_summary import summarize_run
     from vibe8_core.store import NewRun
     from vibe8_core.store.models import AnalysisRun
 
@@ -139,12 +139,51 @@ def test_migrate_stores_the_summaries_runs_lack(cli_env: Path, capsys, db) -> No
         uow.session.execute(update(AnalysisRun).values(summary=null()))  # as after upgrading to 0003
         uow.commit()
     code, out, _ = _run(capsys, "migrate")
-    assert code == 0
-    assert out.splitlines() == ["Database schema is up to date.", "Re-scored 1 run(s) with today's formulas."]
+    up_to_date = "The database schema is already up to date (revision "
+    assert code == 0 and out.startswith(up_to_date)
+    assert out.splitlines()[1] == "Re-scored 1 run(s) with today's formulas."
     with db.unit_of_work() as uow:
         stored = uow.session.scalar(select(AnalysisRun.summary).where(AnalysisRun.run_id == run.run_id))
     assert stored == summarize_run(metrics, []).to_json()
-    assert _run(capsys, "migrate")[1].splitlines() == ["Database schema is up to date."]
+    again = _run(capsys, "migrate")[1].splitlines()
+    assert len(again) == 1 and again[0].startswith(up_to_date)
+
+
+def test_migrate_says_it_created_the_schema_on_an_empty_database(tmp_path: Path, monkeypatch, capsys) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
+    code, out, _ = _run(capsys, "migrate")
+    assert code == 0 and out.startswith("Created the database schema (revision ")
+    assert "up to date" in _run(capsys, "migrate")[1]
+
+
+def test_a_closed_pipe_ends_a_listing_quietly(cli_env: Path) -> None:
+    """`jobs | head -1`: the reader leaves early; no BrokenPipe traceback, exit status 0."""
+    import subprocess
+    import sys
+
+    upload = cli_env / "proj.py"
+    upload.write_bytes(GOOD_PY)
+    for _ in range(3):
+        assert main(["submit", "--user", "ada@example.com", "--file", str(upload)]) == 0
+    command = [sys.executable, "-m", "vibe8_core", "jobs", "--user", "ada@example.com"]
+    lister = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert lister.stdout is not None
+    lister.stdout.close()  # as `head` does once it has its line
+    _, err = lister.communicate(timeout=60)
+    assert lister.returncode == 0, err
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_serve_on_a_busy_port_says_how_to_choose_another(cli_env: Path, capsys) -> None:
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("0.0.0.0", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        code, _, err = _run(capsys, "serve", "--port", str(port))
+    assert code == 2
+    assert f"Port {port} is already in use" in err and f"make run PORT={port + 1}" in err
 
 
 def test_every_command_module_registers_its_commands() -> None:
@@ -152,4 +191,15 @@ def test_every_command_module_registers_its_commands() -> None:
     from vibe8_core.cli.main import build_parser
 
     sub = next(a for a in build_parser()._actions if a.dest == "command")
-    assert set(sub.choices) >= {"migrate", "analyze", "submit", "worker", "jobs", "runs", "show", "delete", "demo"}
+    assert set(sub.choices) >= {
+        "migrate",
+        "analyze",
+        "submit",
+        "worker",
+        "jobs",
+        "runs",
+        "show",
+        "delete",
+        "demo",
+        "serve",
+    }

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import base64
 import threading
 import time
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 
 from tests.jobs.conftest import GOOD_PY, FakeEngine, job_row, make_zip
 from vibe8_core.jobs.runner import JobRunner
-from vibe8_core.jobs.submissions import Authorship, submit_upload
+from vibe8_core.jobs.submissions import Authorship, SubmissionError, submit_upload
 from vibe8_core.store import Database
 from vibe8_core.store.models import Job
 
@@ -47,7 +49,12 @@ def test_upload_job_completes_with_every_metadata_column(db: Database, settings)
 def test_refused_upload_fails_the_job_and_the_worker_carries_on(db: Database, settings, fake_engine) -> None:
     user_id = _user_id(db)
     slip = make_zip({"../../escaped.py": GOOD_PY})
-    bad = submit_upload(db, settings, user_id, "slip.zip", slip, Authorship())
+    with pytest.raises(SubmissionError, match=r"\.\."):  # the form refuses it up front ...
+        submit_upload(db, settings, user_id, "slip.zip", slip, Authorship())
+    with db.unit_of_work() as uow:  # ... and a client that skipped the form is refused by the worker
+        metadata = {"upload_filename": "slip.zip", "file_data": base64.b64encode(slip).decode()}
+        bad = uow.jobs.create_pending(user_id, "upload", metadata)
+        uow.commit()
     good = submit_upload(db, settings, user_id, "ok.py", GOOD_PY, Authorship())
 
     assert JobRunner(db, settings, analyze=fake_engine).drain() == 2

@@ -6,7 +6,7 @@ import math
 
 import pandas as pd
 
-from vibe8_core.collectors.authorship import finding_counts
+from vibe8_core.collectors.authorship import AuthorshipMetrics, finding_counts
 from vibe8_core.dashboard.authorship import (
     comparison_frame,
     long_figures,
@@ -126,12 +126,12 @@ def test_runs_pool_by_summing_and_pairs_hold_the_repository_constant() -> None:
 
 
 def test_tool_shares_and_the_explorer_columns() -> None:
-    section = {"ai_lines": 20, "tools": {"aider": 15, "codex": 5}, "models": {}}
-    assert tool_shares(section, "tools").to_dict("records") == [
+    section = AuthorshipMetrics(ai_lines=20, tools={"aider": 15, "codex": 5}, models={})
+    assert tool_shares(section.ai_lines, section.tools).to_dict("records") == [
         {"name": "aider", "lines": 15, "share of AI lines %": 75.0},
         {"name": "codex", "lines": 5, "share of AI lines %": 25.0},
     ]
-    assert tool_shares(section, "models").empty
+    assert tool_shares(section.ai_lines, section.models).empty
     tree = tree_frames(TREE)
     shares = tree.files.set_index("path")["ai_share"]
     assert shares["a.py"] == 50.0 and shares["b.py"] == 0.0 and pd.isna(shares["c.py"])

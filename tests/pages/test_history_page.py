@@ -9,7 +9,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from vibe8_core.dashboard import frames, loaders
-from vibe8_core.scoring import summarize_run
+from vibe8_core.run_summary import summarize_run
 from vibe8_core.store import RunFilter, RunSort
 from vibe8_core.store.runs import RunRepository
 

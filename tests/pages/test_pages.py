@@ -122,7 +122,8 @@ def test_a_running_job_shows_its_step_and_files_in_a_status_with_a_progress_bar(
     [status] = at.status
     assert status.label == "big: Measuring each file"
     [bar] = at.get("progress")
-    assert bar.proto.text == "12 / 40 files" and 0.15 < bar.proto.value / 100 < 0.55
+    assert 0.15 < bar.proto.value / 100 < 0.55
+    assert bar.proto.text == f"Measuring each file · 12 / 40 files · {bar.proto.value}% overall"
 
 
 def test_ai_upload_without_a_model_is_refused_inline(alice, open_page, seed):
@@ -290,13 +291,14 @@ def test_explorer_shows_treemap_table_and_a_files_findings(history, alice, open_
 def test_explorer_says_does_not_parse_only_for_the_file_that_does_not(alice, open_page, seed):
     new = make_run(files=3)
     broken, fine = new.file_tree["files"][1]["path"], new.file_tree["files"][2]["path"]
-    new.file_tree["files"][1]["parse_error"] = "invalid syntax (line 3)"
+    new.file_tree["files"][1]["parse_error"] = "does not parse: syntax error at line 3 (invalid syntax)"
     run = seed.run(alice, new)
     at = open_page(alice, "pages/explorer.py", run=str(run.run_id))
     at.selectbox(key="explorer_file").set_value(fine).run()
     assert not at.exception and not any("does not parse" in text for text in texts(at, "error"))
     at.selectbox(key="explorer_file").set_value(broken).run()
-    assert texts(at, "error") == [f"This file does not parse: {md('invalid syntax (line 3)')}"]
+    sentence = "Not measured: this file does not parse: syntax error at line 3 (invalid syntax)."
+    assert texts(at, "error") == [md(sentence)]
 
 
 def run_tree_path_with_duplicate(run) -> str:

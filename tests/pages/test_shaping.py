@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from tests.pages.conftest import make_run
-from vibe8_core import scoring
+from vibe8_core import run_summary, scoring
 from vibe8_core.dashboard import charts, frames, trees
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunSummaryRecord
@@ -22,7 +22,7 @@ def summary_record(new, *, created: datetime | None = None) -> RunSummaryRecord:
         submission_type=new.submission_type, upload_filename=new.upload_filename,
         project_name=new.project_name, author_type=new.author_type, author_model=new.author_model,
         git_repo_url=new.git_repo_url, git_branch=new.git_branch, git_commit_sha=new.git_commit_sha, study=new.study,
-        summary=scoring.summarize_run(new.metrics, new.errors),
+        summary=run_summary.summarize_run(new.metrics, new.errors),
     )  # fmt: skip
 
 
@@ -41,7 +41,7 @@ def test_scores_read_old_and_partial_metrics_defensively():
     values = scoring.scores_of({"lint": {"total": 3}, "size": "broken", "deps": {"package_health": [{}]}})
     assert values["lint"] is None and values["size"] is None
     assert values["deps"] == 100.0  # an entry without a status counts as of unknown age
-    assert scoring.raw_measures_of({})["lint_per_ksloc"] is None
+    assert run_summary.raw_measures_of({})["lint_per_ksloc"] is None
 
 
 def test_runs_frame_and_exports():
@@ -65,7 +65,7 @@ def test_a_history_row_is_its_runs_summary():
     }
     assert np.isnan(row["score_churn"])  # no git history
     assert row["sloc"] == new.metrics["size"]["sloc"] and row["errors"] == len(new.errors)
-    assert row["lint_per_ksloc"] == scoring.raw_measures_of(new.metrics)["lint_per_ksloc"]
+    assert row["lint_per_ksloc"] == run_summary.raw_measures_of(new.metrics)["lint_per_ksloc"]
 
 
 def test_headers_frame_is_enough_for_a_run_picker():

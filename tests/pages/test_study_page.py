@@ -77,7 +77,11 @@ def test_the_batch_tab_submits_a_manifest_reports_every_row_and_shows_progress(a
     at = open_page(alice, "pages/analyze.py")
     at.file_uploader(key="batch_manifest").set_value(("study.csv", manifest, "text/csv"))
     archives = [(name, small_zip(index), "application/zip") for index, name in enumerate(("one.zip", "two.zip"))]
-    at.file_uploader(key="batch_archives").set_value(archives)
+    at.file_uploader(key="batch_archives").set_value(archives).run()
+    preview = "3 row(s): 0 repository row(s) and 3 file row(s); 2 of 3 files it names are uploaded."
+    assert any(preview in text for text in texts(at, "caption"))
+    assert any("Not uploaded (yet): three.zip." in text for text in texts(at, "warning"))
+    assert seed.jobs(alice) == [], "a preview queues nothing"
     at.button(key="submit_batch").click().run()
     assert not at.exception
     assert any("2 row(s) accepted, 1 refused." in text for text in texts(at, "warning"))

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, null, update
 
 from vibe8_core.config import load_settings
-from vibe8_core.scoring import summarize_run
+from vibe8_core.run_summary import summarize_run
 from vibe8_core.service import Service
 from vibe8_core.store import Database, NewRun, RunFilter, RunSort, utc_day_bounds
 from vibe8_core.store.history import sort_keys
@@ -280,3 +280,15 @@ def test_history_choices_list_the_users_values_and_dates(history, service: Servi
     assert choices.models == ("claude", "codex", "developer", "gpt-4")
     assert choices.studies == ("alpha", "beta")
     assert choices.created == (made[0].created_at, made[-1].created_at)
+
+
+def test_history_choices_narrow_each_other(history, service: Service) -> None:
+    """The projects offered are the chosen author type's; the models, those of the chosen projects."""
+    db, ada, made = history
+    ai_projects = tuple(sorted({run.project for run in made if run.author_type == "ai" and run.project}))
+    assert service.runs.history_choices(ada, author_type="ai").projects == ai_projects
+    shop_models = tuple(sorted({run.model for run in made if run.project == "shop"}))
+    assert service.runs.history_choices(ada, ("shop",)).models == shop_models
+    shop_ai = tuple(sorted({run.model for run in made if run.project == "shop" and run.author_type == "ai"}))
+    assert service.runs.history_choices(ada, ("shop",), "ai").models == shop_ai
+    assert "developer" not in shop_ai and set(shop_ai) < set(service.runs.history_choices(ada).models)

@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import null, select, update
 
-from vibe8_core.scoring import SUMMARY_VERSION, linting_score, summarize_run
+from vibe8_core.run_summary import SUMMARY_VERSION, summarize_run
+from vibe8_core.scoring import linting_score
 from vibe8_core.store import Database, ForbiddenError, NewRun, NotFoundError, RunFilter, RunHeader
 from vibe8_core.store.models import AnalysisRun, Job
 
@@ -279,3 +280,20 @@ def test_newest_run_id_is_the_owners_newest(db: Database) -> None:
         uow.commit()
     with db.unit_of_work() as uow:
         assert uow.runs.newest_run_id(ada.id) == newest.run_id
+
+
+def test_one_file_entry_is_picked_out_of_the_stored_tree(db: Database) -> None:
+    ada, bob = _user(db, "ada@example.com"), _user(db, "bob@example.com")
+    files = [{"path": f"pkg/m{index}.py", "sloc": index} for index in range(50)]
+    files.append({"path": "pkg/naïve \u2400.py", "sloc": 99, "findings": [{"collector": "lint", "code": "F401"}]})
+    with db.unit_of_work() as uow:
+        run = uow.runs.create(ada.id, replace(_run(), file_tree={"version": 1, "files": files}))
+        bare = uow.runs.create(ada.id, replace(_run(), file_tree=None))
+        uow.commit()
+    with db.unit_of_work() as uow:
+        assert uow.runs.file_entry(run.run_id, ada.id, "pkg/m7.py") == {"path": "pkg/m7.py", "sloc": 7}
+        assert uow.runs.file_entry(run.run_id, ada.id, "pkg/naïve \u2400.py") == files[-1]
+        assert uow.runs.file_entry(run.run_id, ada.id, "pkg/none.py") is None
+        assert uow.runs.file_entry(bare.run_id, ada.id, "pkg/m7.py") is None
+        with pytest.raises(ForbiddenError):
+            uow.runs.file_entry(run.run_id, bob.id, "pkg/m7.py")

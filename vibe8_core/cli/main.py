@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -13,13 +14,14 @@ from vibe8_core.analysis import NoPythonFilesError
 from vibe8_core.cli import commands
 from vibe8_core.cli.context import CliContext, CliError, Handler
 from vibe8_core.config import load_settings
+from vibe8_core.serve import ServeError
 from vibe8_core.service import REFUSALS, user_message
 from vibe8_core.store import DatabaseFailedError
 from vibe8_core.terminal import safe_output
 
 EXIT_REFUSED = 2
 # What a command may refuse with: printed as one line, exit EXIT_REFUSED.
-REFUSED: tuple[type[Exception], ...] = (CliError, NoPythonFilesError, *REFUSALS)
+REFUSED: tuple[type[Exception], ...] = (CliError, NoPythonFilesError, ServeError, *REFUSALS)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -30,6 +32,13 @@ def build_parser() -> argparse.ArgumentParser:
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
         importlib.import_module(f"{commands.__name__}.{info.name}").register(sub)
     return parser
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail on the closed pipe."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -50,7 +59,12 @@ def _run(argv: Sequence[str] | None) -> int:
     ctx: CliContext | None = None
     try:
         ctx = CliContext(load_settings())
-        return handler(args, ctx)
+        status = handler(args, ctx)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at the interpreter's exit
+        return status
+    except BrokenPipeError:  # the reader went away (`jobs | head -1`): not an error of ours
+        _silence_stdout()
+        return 0
     except DatabaseFailedError as exc:  # the database went away mid-command
         print(f"vibe8: the database failed during the command: {exc.reason}", file=sys.stderr)
     except REFUSED as exc:

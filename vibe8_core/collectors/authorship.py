@@ -11,27 +11,38 @@ join with blocks and findings (which other collectors produce) happens when the 
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
     EarlyStart,
-    FileField,
-    Measure,
+    FileFields,
+    MetricsSection,
     ProjectContext,
+    file_field,
+    measure,
 )
 from vibe8_core.collectors.blame import blame_repository
+from vibe8_core.collectors.cyclomatic import Block, CyclomaticFileFields
 from vibe8_core.collectors.signals import Attribution, CommitInfo, classify, load_signals
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import DupeDetails, Finding
 
+if TYPE_CHECKING:
+    from vibe8_core.run_data import FileEntry
+
 MAX_NAMED_FILES = 10
 SECURITY_LEVELS = ("high", "medium", "low")
+# The marks annotate_entry stores beside other collectors' records: a block's AI-written lines, a finding's
+# "is its line AI-written" (null without history). block_ai_lines / finding_by_ai read them back.
+BLOCK_MARK, FINDING_MARK = "ai_lines", "ai"
 
 
 def _cache_dir(settings: EngineSettings) -> str | None:
@@ -43,34 +54,50 @@ def _margin(timeout_s: float) -> float:
     return max(0.5, timeout_s * 0.9 - 1.0)
 
 
+@dataclass(frozen=True)
+class AuthorshipMetrics(MetricsSection):
+    ai_lines: int | None = measure("neither", "sum")
+    human_lines: int | None = measure("neither", "sum")
+    automation_lines: int | None = measure("neither", "sum")
+    ai_share_pct: float | None = measure("neither", "ratio")
+    commits: int | None = measure("neither", "count")
+    ai_commits: int | None = measure("neither", "count")
+    tools: Mapping[str, int] | None = measure("neither", "list")  # AI-written lines per tool, most first
+    models: Mapping[str, int] | None = measure("neither", "list")  # AI-written lines per model, most first
+
+
+@dataclass(frozen=True)
+class AuthorshipFileFields(FileFields):
+    """Null (empty) when the file has no history."""
+
+    ai_lines: int | None = file_field(None, "AI lines")
+    human_lines: int | None = file_field(None)
+    automation_lines: int | None = file_field(None)
+    ai_tools: tuple[str, ...] = file_field((), kind="list")
+    ai_ranges: tuple[Sequence[int], ...] = file_field((), kind="list")  # [[first, last], ...] AI-written lines
+    ai_finding_counts: Mapping[str, int] | None = file_field(None, kind="mapping")  # see finding_counts
+
+    @property
+    def ai_share(self) -> float | None:
+        """The share of the file's attributed lines AI tools wrote, in percent (None: no history or no lines)."""
+        if self.ai_lines is None:
+            return None
+        attributed = self.ai_lines + (self.human_lines or 0) + (self.automation_lines or 0)
+        return round(100.0 * self.ai_lines / attributed, 1) if attributed > 0 else None
+
+
 class AuthorshipCollector(Collector):
     spec = CollectorSpec(
         name="authorship",
         label="Authorship",
         order=10,  # after the seed's ten; not a quality measure, so no score
         optional_section=True,  # runs stored before attribution have no authorship section
-        measures=(
-            Measure("ai_lines", "neither", "sum"),
-            Measure("human_lines", "neither", "sum"),
-            Measure("automation_lines", "neither", "sum"),
-            Measure("ai_share_pct", "neither", "ratio"),
-            Measure("commits", "neither", "count"),
-            Measure("ai_commits", "neither", "count"),
-            Measure("tools", "neither", "list"),
-            Measure("models", "neither", "list"),
-        ),
-        file_fields=(  # null when the file has no history
-            FileField("ai_lines", None, "AI lines"),
-            FileField("human_lines", None),
-            FileField("automation_lines", None),
-            FileField("ai_tools", (), kind="list"),
-            FileField("ai_ranges", (), kind="list"),  # [[first, last], ...] AI-written lines
-            FileField("ai_finding_counts", None, kind="mapping"),  # see finding_counts
-        ),
+        metrics=AuthorshipMetrics,
+        files=AuthorshipFileFields,
     )
 
-    def empty_metrics(self) -> dict[str, Any]:
-        return {**super().empty_metrics(), "tools": {}, "models": {}}
+    def empty_metrics(self) -> AuthorshipMetrics:
+        return AuthorshipMetrics(tools={}, models={})
 
     def start(self, early: EarlyStart) -> Future[Any] | None:
         """git blame is the slow step: it starts at once beside the per-file phase, in a thread here (git's
@@ -91,7 +118,7 @@ class AuthorshipCollector(Collector):
             return CollectorResult(metrics=self.empty_metrics())
         signals = load_signals(project.settings.authorship_signals)
         owners = {sha: classify(CommitInfo(*details), signals) for sha, details in blamed["commits"].items()}
-        result = CollectorResult(metrics={}, errors=list(blamed["errors"]))
+        result = CollectorResult(errors=list(blamed["errors"]))
         totals = Totals()
         for path, runs in blamed["files"].items():
             if runs is not None:
@@ -108,11 +135,15 @@ class AuthorshipCollector(Collector):
         timeout = _margin(project.time_left())
         return blame_repository(str(project.root), paths, _cache_dir(settings), timeout, settings.workers)
 
-    def finish_entry(self, entry: dict[str, Any], findings: Sequence[Finding]) -> None:
+    def finish_entry(self, entry: FileEntry, findings: Sequence[Finding]) -> FileEntry:
         """Blocks and findings come from other collectors: they learn who wrote their lines here."""
-        annotate_entry(entry)
-        attributed = entry.get("ai_lines") is not None
-        entry["ai_finding_counts"] = finding_counts(findings, entry.get("ai_ranges") or []) if attributed else None
+        entry = annotate_entry(entry)
+        fields = entry.of(AuthorshipFileFields)
+        if fields.ai_lines is None:
+            return entry
+        return entry.with_fields(
+            dataclasses.replace(fields, ai_finding_counts=finding_counts(findings, fields.ai_ranges))
+        )
 
 
 def _partial_notes(blamed: dict[str, Any], timeout_s: float) -> list[str]:
@@ -141,7 +172,7 @@ class Totals:
         self.models: dict[str, int] = {}
         self.commits: set[str] = set()
 
-    def add_file(self, runs: list[list[Any]], owners: dict[str, Attribution]) -> dict[str, Any]:
+    def add_file(self, runs: list[list[Any]], owners: dict[str, Attribution]) -> AuthorshipFileFields:
         """The file's fields: its lines by kind, the AI tools in it, and its AI-written line ranges."""
         lines = {"ai": 0, "human": 0, "automation": 0}
         tools: set[str] = set()
@@ -164,28 +195,27 @@ class Totals:
                 ranges.append([start, start + count - 1])
         for kind, count in lines.items():
             self.lines[kind] += count
-        return {
-            "ai_lines": lines["ai"], "human_lines": lines["human"], "automation_lines": lines["automation"],
-            "ai_tools": sorted(tools), "ai_ranges": ranges,
-        }  # fmt: skip
+        return AuthorshipFileFields(
+            lines["ai"], lines["human"], lines["automation"], tuple(sorted(tools)), tuple(ranges)
+        )
 
-    def metrics(self, owners: dict[str, Attribution]) -> dict[str, Any]:
+    def metrics(self, owners: dict[str, Attribution]) -> AuthorshipMetrics:
         total = sum(self.lines.values())
-        return {
-            "ai_lines": self.lines["ai"],
-            "human_lines": self.lines["human"],
-            "automation_lines": self.lines["automation"],
-            "ai_share_pct": round(100.0 * self.lines["ai"] / total, 2) if total else None,
-            "commits": len(self.commits),
-            "ai_commits": sum(1 for sha in self.commits if owners.get(sha, Attribution("human")).kind == "ai"),
-            "tools": dict(sorted(self.tools.items(), key=lambda item: -item[1])),
-            "models": dict(sorted(self.models.items(), key=lambda item: -item[1])),
-        }
+        return AuthorshipMetrics(
+            ai_lines=self.lines["ai"],
+            human_lines=self.lines["human"],
+            automation_lines=self.lines["automation"],
+            ai_share_pct=round(100.0 * self.lines["ai"] / total, 2) if total else None,
+            commits=len(self.commits),
+            ai_commits=sum(1 for sha in self.commits if owners.get(sha, Attribution("human")).kind == "ai"),
+            tools=dict(sorted(self.tools.items(), key=lambda item: -item[1])),
+            models=dict(sorted(self.models.items(), key=lambda item: -item[1])),
+        )
 
 
-def ai_lines_between(ranges: list[list[int]], first: int, last: int) -> int:
+def ai_lines_between(ranges: Sequence[Sequence[int]], first: int, last: int) -> int:
     """How many lines of [first, last] lie in the sorted, disjoint `ranges` of AI-written lines."""
-    index = max(0, bisect.bisect_right(ranges, [first, float("inf")]) - 1)
+    index = max(0, bisect.bisect_right(ranges, first, key=lambda span: span[0]) - 1)
     count = 0
     for start, end in ranges[index:]:
         if start > last:
@@ -194,7 +224,7 @@ def ai_lines_between(ranges: list[list[int]], first: int, last: int) -> int:
     return count
 
 
-def finding_counts(findings: Sequence[Finding], ranges: list[list[int]]) -> dict[str, int]:
+def finding_counts(findings: Sequence[Finding], ranges: Sequence[Sequence[int]]) -> dict[str, int]:
     """One file's findings on each side ({lint,dead_code,security_LEVEL}_{ai,human}) and its duplicated
     lines on each side (duplicate_{ai,human}), over every finding (the stored list may be capped)."""
     counts: Counter[str] = Counter()
@@ -214,13 +244,31 @@ def finding_counts(findings: Sequence[Finding], ranges: list[list[int]]) -> dict
     return dict(sorted(counts.items()))
 
 
-def annotate_entry(entry: dict[str, Any]) -> None:
-    """Give the entry's blocks `ai_lines` and its findings `ai`, from its `ai_ranges` (null: no history)."""
-    attributed = entry.get("ai_lines") is not None
-    ranges = entry.get("ai_ranges") or []
-    entry["blocks"] = [
-        {**block, "ai_lines": ai_lines_between(ranges, block["line"], block["end_line"]) if attributed else None}
-        for block in entry["blocks"]
-    ]
-    for finding in entry["findings"]:
-        finding["ai"] = ai_lines_between(ranges, finding["line"], finding["line"]) > 0 if attributed else None
+def annotate_entry(entry: FileEntry) -> FileEntry:
+    """Give the entry's blocks `ai_lines` and its findings the mark `ai`, from its `ai_ranges` (null: no
+    history). Stored beside the blocks' and findings' own keys; they are authorship's figures."""
+    fields = entry.of(AuthorshipFileFields)
+    attributed = fields.ai_lines is not None
+    ranges = fields.ai_ranges
+    complexity = entry.of(CyclomaticFileFields)
+    blocks = tuple(
+        block.with_values({BLOCK_MARK: ai_lines_between(ranges, block.line, block.end_line) if attributed else None})
+        for block in complexity.blocks
+    )
+    findings = tuple(
+        dataclasses.replace(
+            finding,
+            marks={
+                **finding.marks,
+                "ai": ai_lines_between(ranges, finding.line, finding.line) > 0 if attributed else None,
+            },
+        )
+        for finding in entry.findings
+    )
+    return dataclasses.replace(entry.with_fields(dataclasses.replace(complexity, blocks=blocks)), findings=findings)
+
+
+def block_ai_lines(block: Block) -> int | None:
+    """How many lines of a block AI tools wrote, as annotate_entry marked it (None: no history)."""
+    value = block.extra.get(BLOCK_MARK)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,9 +1,12 @@
 """What a collector is: declared measures, an optional per-file step, and a project-level step.
 
 The per-file step (`analyse_file`) runs inside a worker process on a file that was read, decoded and
-parsed once (`ParsedSource`); it returns a plain JSON-able dict so results can be cached by content
-hash. The project step (`collect`) runs in the parent over every file's sections and may run cross-file
-tools (ruff, vulture, git); it returns aggregate metrics, per-file fields and findings.
+parsed once (`ParsedSource`); it returns a `FileSection` record, which crosses back to the parent (and
+into the cache) as JSON. The project step (`collect`) runs in the parent over every file's sections and
+may run cross-file tools (ruff, vulture, git); it returns the collector's `MetricsSection`, each file's
+`FileFields` and findings. Those two records are the collector's declaration of what it stores: their
+fields are the keys of `metrics[name]` and of a file-tree entry, with which way is better, how they
+aggregate, and the explorer's columns (`measure`, `file_field`).
 """
 
 from __future__ import annotations
@@ -13,10 +16,11 @@ import logging
 import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import MISSING, Field, dataclass, field, make_dataclass
+from functools import cache, cached_property
+from keyword import iskeyword
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, TypeVar, cast
 
 from radon.raw import Module as RawModule
 from radon.visitors import ComplexityVisitor
@@ -24,6 +28,10 @@ from radon.visitors import ComplexityVisitor
 from vibe8_core.collectors.raw_lines import raw_counts
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding
+from vibe8_core.jsonrecord import JsonRecord, json_field
+
+if TYPE_CHECKING:
+    from vibe8_core.run_data import FileEntry
 
 log = logging.getLogger(__name__)
 # The fields of statements, exception handlers and match cases that hold statements.
@@ -33,6 +41,10 @@ STATEMENT_LISTS = ("body", "orelse", "finalbody", "handlers", "cases")
 Better = Literal["higher", "lower", "neither"]
 Aggregate = Literal["sum", "mean", "ratio", "score", "list", "count"]
 FieldValue = int | float | str | None | tuple[()]
+
+
+MEASURE = "vibe8_measure"
+FILE_FIELD = "vibe8_file_field"
 
 
 @dataclass(frozen=True)
@@ -56,6 +68,80 @@ class FileField:
     kind: Literal["number", "text", "list", "mapping"] = "number"
 
 
+def measure(
+    better: Better, aggregate: Aggregate, *, key: str | None = None, items: type[JsonRecord] | None = None
+) -> Any:
+    """A field of a `MetricsSection`: a measure (None when the collector could not measure it)."""
+    return json_field(None, key=key, items=items, metadata={MEASURE: (better, aggregate)})
+
+
+def file_field(
+    empty: FieldValue,
+    label: str | None = None,
+    format: str = "%d",
+    kind: Literal["number", "text", "list", "mapping"] = "number",
+    *,
+    key: str | None = None,
+    items: type[JsonRecord] | None = None,
+) -> Any:
+    """A field of a collector's `FileFields`: its value for a file it has nothing for, and, with a label,
+    the explorer column that shows it."""
+    return json_field(empty, key=key, items=items, metadata={FILE_FIELD: (label, format, kind)})
+
+
+@dataclass(frozen=True)
+class MetricsSection(JsonRecord):
+    """A collector's section of the stored `metrics` object; subclasses declare its keys with `measure`."""
+
+    @classmethod
+    def measures(cls) -> tuple[Measure, ...]:
+        return tuple(Measure(key, *spec.metadata[MEASURE]) for key, spec in cls.json_fields())
+
+
+@dataclass(frozen=True)
+class FileFields(JsonRecord):
+    """The keys one collector writes into a file-tree entry; subclasses declare them with `file_field`."""
+
+    @classmethod
+    def declared(cls) -> tuple[FileField, ...]:
+        return tuple(FileField(key, _default(spec), *spec.metadata[FILE_FIELD]) for key, spec in cls.json_fields())
+
+
+def _default(spec: Field[Any]) -> FieldValue:
+    if spec.default is MISSING:
+        raise TypeError(f"file field {spec.name} needs its empty value as default")
+    return cast(FieldValue, spec.default)
+
+
+@dataclass(frozen=True)
+class FileSection(JsonRecord):
+    """What a collector's per-file step returns for one file (from a worker, through the cache)."""
+
+
+def _field_name(key: str, index: int) -> str:
+    return key if key.isidentifier() and not iskeyword(key) and key != "extra" else f"field_{index}"
+
+
+@cache
+def section_type(name: str, measures: tuple[Measure, ...]) -> type[MetricsSection]:
+    """The record of a collector that declares its measures as a list (no class of its own)."""
+    columns = [
+        (_field_name(item.key, index), Any, measure(item.better, item.aggregate, key=item.key))
+        for index, item in enumerate(measures)
+    ]
+    return make_dataclass(f"{name.title()}Metrics", columns, bases=(MetricsSection,), frozen=True)
+
+
+@cache
+def file_fields_type(name: str, declared: tuple[FileField, ...]) -> type[FileFields]:
+    """The record of a collector that declares its file fields as a list (no class of its own)."""
+    columns = [
+        (_field_name(item.key, index), Any, file_field(item.empty, item.label, item.format, item.kind, key=item.key))
+        for index, item in enumerate(declared)
+    ]
+    return make_dataclass(f"{name.title()}FileFields", columns, bases=(FileFields,), frozen=True)
+
+
 @dataclass(frozen=True)
 class ScoreDecl:
     """The collector's 0-100 score as people see it; scoring.py owns the formula (or, with `measure`,
@@ -70,12 +156,18 @@ class ScoreDecl:
 @dataclass(frozen=True)
 class CollectorSpec:
     """Everything the rest of Vibe8 knows about a collector; progress steps, score cards, explorer
-    columns, empty file entries and cache keys are all derived from these declarations."""
+    columns, empty file entries and cache keys are all derived from these declarations.
+
+    What it stores is declared once: either as records (`metrics`, `files`, whose fields give
+    `measures` and `file_fields`) or as the lists `measures` and `file_fields` (records are then made
+    from them); `section_type` and `files_type` are the records either way."""
 
     name: str  # its key in `metrics`, its progress step, its findings' `collector`
     label: str
     order: int  # position in `metrics` (the seed's order)
-    measures: tuple[Measure, ...]
+    metrics: type[MetricsSection] | None = None
+    measures: tuple[Measure, ...] = ()
+    files: type[FileFields] | None = None
     file_fields: tuple[FileField, ...] = ()
     score: ScoreDecl | None = None
     per_file_rank: int | None = None  # position in the per-file step (cheap first); None: no per-file step
@@ -86,6 +178,20 @@ class CollectorSpec:
     # Added after runs were stored (the seed's ten are not): a stored or imported run may lack its section,
     # and then keeps none (nothing is made up). Such a collector has no score.
     optional_section: bool = False
+
+    def __post_init__(self) -> None:
+        if self.metrics is not None:
+            object.__setattr__(self, "measures", self.metrics.measures())
+        if self.files is not None:
+            object.__setattr__(self, "file_fields", self.files.declared())
+
+    @property
+    def section_type(self) -> type[MetricsSection]:
+        return self.metrics if self.metrics is not None else section_type(self.name, self.measures)
+
+    @property
+    def files_type(self) -> type[FileFields]:
+        return self.files if self.files is not None else file_fields_type(self.name, self.file_fields)
 
     @property
     def per_file(self) -> bool:
@@ -173,6 +279,9 @@ class FileRecord:
         return cls(data["path"], data["parse_error"], data["sections"], list(data["errors"]))
 
 
+SectionT = TypeVar("SectionT", bound=FileSection)
+
+
 @dataclass
 class ProjectContext:
     """Everything a collector's project step may use: the folder, every file's sections, the settings."""
@@ -202,16 +311,12 @@ class ProjectContext:
             log.debug("the early step of %s failed (%s); running it again", name, type(exc).__name__)
             return None
 
-    def sections(self, name: str) -> Iterator[tuple[FileRecord, dict[str, Any]]]:
-        """(file, section) for every file where collector `name` produced a section."""
+    def sections(self, name: str, kind: type[SectionT]) -> Iterator[tuple[FileRecord, SectionT]]:
+        """(file, section) for every file where collector `name` produced a section (of type `kind`)."""
         for record in self.files:
             section = record.sections.get(name)
             if section is not None:
-                yield record, section
-
-    @cached_property
-    def total_sloc(self) -> int:
-        return sum(section["sloc"] for _, section in self.sections("size"))
+                yield record, kind.from_json(section)
 
 
 @dataclass(frozen=True)
@@ -230,10 +335,11 @@ class EarlyStart:
 
 @dataclass
 class CollectorResult:
-    """A collector's project-level output."""
+    """A collector's project-level output: its metrics section (None: every measure null), each file's
+    fields, findings and error entries."""
 
-    metrics: dict[str, Any]
-    files: dict[str, dict[str, Any]] = field(default_factory=dict)  # path -> file_tree fields
+    metrics: MetricsSection | None = None
+    files: dict[str, FileFields] = field(default_factory=dict)  # path -> its file_tree fields
     findings: dict[str, list[Finding]] = field(default_factory=dict)  # path -> findings
     errors: list[str] = field(default_factory=list)
 
@@ -254,7 +360,7 @@ class Collector:
     def per_file(self) -> bool:
         return self.spec.per_file
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+    def analyse_file(self, source: ParsedSource) -> FileSection | None:
         """Per-file step, run in a worker; the default collector has none."""
         return None
 
@@ -264,16 +370,16 @@ class Collector:
         the future in `project.started`. Default: nothing."""
         return None
 
-    def finish_entry(self, entry: dict[str, Any], findings: Sequence[Finding]) -> None:
+    def finish_entry(self, entry: FileEntry, findings: Sequence[Finding]) -> FileEntry:
         """Once every collector's fields and stored findings are in a file's entry: join them (authorship
         marks blocks and findings). `findings`: every finding of the file, before the stored cap, so
-        that counts stay exact. Default: nothing."""
-        return None
+        that counts stay exact. Default: the entry as it is."""
+        return entry
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         """The project step: measures only (scoring.py adds the scores), per-file fields and findings."""
         raise NotImplementedError
 
-    def empty_metrics(self) -> dict[str, Any]:
+    def empty_metrics(self) -> MetricsSection:
         """The measures left when the collector failed or ran out of time: every key null."""
-        return dict.fromkeys(self.spec.collected_keys)
+        return self.spec.section_type()

@@ -29,6 +29,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors import registry
 from vibe8_core.collectors.commit_graph import GRAPH_FOLDER
 from vibe8_core.collectors.registry import tool_names
 from vibe8_core.config import EngineSettings
@@ -36,7 +37,9 @@ from vibe8_core.config import EngineSettings
 log = logging.getLogger(__name__)
 CACHE_FORMAT = "vibe8-per-file-1"
 # Beside the collectors package: the modules that shape or score what the collectors return.
-ENGINE_MODULES = ("findings.py", "analysis.py", "scoring.py")
+ENGINE_MODULES = (
+    "findings.py", "jsonrecord.py", "analysis.py", "run_data.py", "scoring.py", "scored_run.py", "run_summary.py",
+)  # fmt: skip
 KEEP_FRACTION = 0.8  # eviction trims the folder to this share of its limit
 
 
@@ -55,6 +58,15 @@ def engine_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def extra_collectors_fingerprint() -> str:
+    """The collectors added to the registry (`registry.extended`) and their modules' source."""
+    digest = hashlib.sha256()
+    for path in registry.extra_paths():
+        source = getattr(sys.modules.get(path.partition(":")[0]), "__file__", None)
+        digest.update(path.encode() + b"\0" + (Path(source).read_bytes() if source else b""))
+    return digest.hexdigest()
+
+
 class ResultCache:
     """get/put of per-file results (FileRecord dicts) by content key; every failure is a cache miss."""
 
@@ -66,7 +78,10 @@ class ResultCache:
         self.churn_directory = Path(settings.cache_dir) / "churn"  # written by collectors/churn.py
         self.max_bytes = settings.cache_max_mb * 2**20
         tools = ",".join(f"{tool}={found}" for tool, found in tool_versions().items())
-        parts = (CACHE_FORMAT, engine_fingerprint(), str(sys.version_info[:3]), tools, str(settings.max_file_mb))
+        parts = (
+            CACHE_FORMAT, engine_fingerprint(), extra_collectors_fingerprint(), str(sys.version_info[:3]), tools,
+            str(settings.max_file_mb),
+        )  # fmt: skip
         self._salt = "|".join(parts).encode()
         self.written = 0
 

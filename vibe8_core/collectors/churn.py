@@ -17,6 +17,7 @@ import os
 import subprocess
 import tempfile
 from concurrent.futures import Future
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from vibe8_core.collectors.base import (
     CollectorResult,
     CollectorSpec,
     EarlyStart,
-    FileField,
-    Measure,
+    FileFields,
+    MetricsSection,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.config import EngineSettings
 
@@ -183,9 +186,9 @@ class CommitCache:
 
     def load(self) -> dict[str, Commit]:
         try:
-            data = json.loads(self.entry.read_text(encoding="utf-8", errors="surrogateescape"))
+            data = json.loads(self.entry.read_text(encoding="utf-8"))  # ASCII: json escapes odd paths
             return {
-                sha: (int(when), [(str(p), int(a), int(d)) for p, a, d in changes])
+                sha: (int(when), [(str(path), int(added), int(deleted)) for path, added, deleted in changes])
                 for sha, (when, changes) in data.items()
             }
         except (OSError, ValueError, TypeError):
@@ -212,23 +215,31 @@ def _history_if_checkout(
     return read_history(root, settings.churn_max_commits, timeout, CommitCache.of(root, settings, timeout))
 
 
+@dataclass(frozen=True)
+class ChurnMetrics(MetricsSection):
+    """None throughout without git history."""
+
+    total_commits: int | None = measure("neither", "count")
+    total_churn: int | None = measure("lower", "sum", key="totalChurn")  # the seed's key
+    churn_score: float | None = measure("higher", "score")
+    hotspot_sloc: int | None = measure("lower", "score")  # made by scoring.py from the file tree
+
+
+@dataclass(frozen=True)
+class ChurnFileFields(FileFields):
+    commits: int | None = file_field(None, "Commits")
+    lines_added: int | None = file_field(None)
+    lines_deleted: int | None = file_field(None)
+    last_change: str | None = file_field(None, kind="text")  # ISO time of the last commit touching it
+
+
 class ChurnCollector(Collector):
     spec = CollectorSpec(
         name="churn",
         label="Churn",
         order=9,
-        measures=(
-            Measure("total_commits", "neither", "count"),
-            Measure("totalChurn", "lower", "sum"),
-            Measure("churn_score", "higher", "score"),
-            Measure("hotspot_sloc", "lower", "score"),  # made by scoring.py from the file tree
-        ),
-        file_fields=(
-            FileField("commits", None, "Commits"),
-            FileField("lines_added", None),
-            FileField("lines_deleted", None),
-            FileField("last_change", None, kind="text"),
-        ),
+        metrics=ChurnMetrics,
+        files=ChurnFileFields,
         score=ScoreDecl(
             "Churn hotspots",
             "Share of code outside files that change often and are complex; higher is better (needs git history).",
@@ -250,12 +261,12 @@ class ChurnCollector(Collector):
         if read == NOT_A_CHECKOUT:
             return CollectorResult(metrics=self.empty_metrics())
         commits, history = read
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         for record in project.files:
             entry = history.get(record.path, {"commits": 0, "lines_added": 0, "lines_deleted": 0, "last_change": None})
-            result.files[record.path] = dict(entry)
-        result.metrics = {
-            "total_commits": commits,
-            "totalChurn": sum(entry["lines_added"] + entry["lines_deleted"] for entry in history.values()),
-        }
+            result.files[record.path] = ChurnFileFields(**entry)
+        result.metrics = ChurnMetrics(
+            total_commits=commits,
+            total_churn=sum(entry["lines_added"] + entry["lines_deleted"] for entry in history.values()),
+        )
         return result

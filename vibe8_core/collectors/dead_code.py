@@ -9,8 +9,9 @@ adds to those lists and that set; a start-up self-check (`merge_failure`) proves
 two-file project against one whole scan, and a failed check falls back to the whole scan in a worker.
 So a changed file costs one file's scan, not the project's. vulture honours `# noqa` for its own codes
 (as the CLI does); whitelists bundled with vulture for imported standard modules are scanned too,
-exactly as `vulture PATH` does. Files are named to vulture as `/<relative path>`, so its test-file
-rule (`*/tests/*`, `test*.py`) sees the project's own layout and not the folder the upload is in.
+exactly as `vulture PATH` does; names Python calls implicitly (a module's `__getattr__` / `__dir__`,
+PEP 562) are never reported. Files are named to vulture as `/<relative path>`, so its test-file rule
+(`*/tests/*`, `test*.py`) sees the project's own layout and not the folder the upload is in.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import io
 import logging
 import pkgutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import cache, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -32,11 +34,14 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.collectors.files import decode_source, within_size
 from vibe8_core.findings import DeadCodeDetails, Finding
@@ -44,6 +49,8 @@ from vibe8_core.findings import DeadCodeDetails, Finding
 log = logging.getLogger(__name__)
 MIN_CONFIDENCE = 60
 MAX_ITEMS_PER_FILE = 1000  # sent back per file (the stored cap is smaller); the counts stay exact
+# Called by Python itself, never by name: a module-level __getattr__ / __dir__ (PEP 562) is not dead.
+IMPLICIT_NAMES = ("__getattr__", "__dir__")
 
 
 def _scan_whitelists(vulture: Vulture) -> None:
@@ -78,6 +85,21 @@ CHECK_FILES = {  # usage crosses the files: each defines what the other uses
 }
 
 
+def _vulture() -> Vulture:
+    """A Vulture as every scan here uses it: names Python calls implicitly (IMPLICIT_NAMES) never reported."""
+    return Vulture(ignore_names=list(IMPLICIT_NAMES))
+
+
+@dataclass(frozen=True)
+class VultureScan(FileSection):
+    """dead_code's per-file section: what vulture's scan of the file defined, each as [kind, name, first
+    line, last line, message, confidence], the names it used, and why it could not scan the file."""
+
+    defined: tuple[tuple[Any, ...], ...] = ()
+    used: tuple[str, ...] = ()
+    error: str | None = None
+
+
 def _vulture_quietly(action: Callable[[], Any]) -> Any:
     """vulture prints what it cannot parse: kept off the worker's output."""
     sink = io.StringIO()
@@ -85,33 +107,32 @@ def _vulture_quietly(action: Callable[[], Any]) -> Any:
         return action()
 
 
-def scan_file(text: str, path: str) -> dict[str, Any]:
-    """Run in a worker: what one file defines ([kind, name, first, last, message, confidence]) and the
-    names it uses, as vulture's scan of it leaves them."""
-    vulture = Vulture()
+def scan_file(text: str, path: str) -> VultureScan:
+    """Run in a worker: what one file defines and the names it uses, as vulture's scan of it leaves them."""
+    vulture = _vulture()
     try:
         _vulture_quietly(partial(vulture.scan, text, filename=PurePosixPath("/", path)))
     except RecursionError:
-        return {"defined": [], "used": [], "error": "too deeply nested for vulture (RecursionError); skipped"}
+        return VultureScan(error="too deeply nested for vulture (RecursionError); skipped")
     except MemoryError:  # vulture's own parse, beside the file's shared tree, within the process's limit
-        return {"defined": [], "used": [], "error": "too large for vulture within the memory limit; skipped"}
-    defined = [
-        [item.typ, item.name, item.first_lineno, item.last_lineno, item.message, item.confidence]
+        return VultureScan(error="too large for vulture within the memory limit; skipped")
+    defined = tuple(
+        (item.typ, item.name, item.first_lineno, item.last_lineno, item.message, item.confidence)
         for attribute in DEFINED.values()
         for item in getattr(vulture, attribute)
-    ]
-    return {"defined": defined, "used": sorted(vulture.used_names)}
+    )
+    return VultureScan(defined, tuple(sorted(vulture.used_names)))
 
 
-def unused_of(scans: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+def unused_of(scans: list[tuple[str, VultureScan]]) -> dict[str, Any]:
     """vulture's unused code over every file's scan (see scan_file), as find_dead_code reports it."""
-    vulture = Vulture()
+    vulture = _vulture()
     for path, scan in scans:
         filename = PurePosixPath("/", path)
-        for kind, name, first, last, message, confidence in scan["defined"]:
+        for kind, name, first, last, message, confidence in scan.defined:
             getattr(vulture, DEFINED[kind]).append(Item(name, kind, filename, first, last, message, confidence))
-        vulture.used_names.update(scan["used"])
-    errors = [f"dead_code: {path}: {scan['error']}." for path, scan in scans if scan.get("error")]
+        vulture.used_names.update(scan.used)
+    errors = [f"dead_code: {path}: {scan.error}." for path, scan in scans if scan.error]
     return _reported(vulture, errors)
 
 
@@ -119,7 +140,7 @@ def find_dead_code(root: str, paths: list[str]) -> dict[str, Any]:
     """Run in a worker: one vulture scan of every file (the fallback, and the self-check's reference).
     The caller passes only files within the size limit; the worker's memory limit turns a file vulture
     cannot hold into an error."""
-    vulture = Vulture()
+    vulture = _vulture()
     errors: list[str] = []
     for path in paths:
         text, decode_error = decode_source((Path(root) / path).read_bytes())
@@ -168,13 +189,24 @@ def merge_failure() -> str | None:
     return reason
 
 
+@dataclass(frozen=True)
+class DeadCodeMetrics(MetricsSection):
+    unused_symbols: int | None = measure("lower", "sum")
+    by_kind: Mapping[str, int] | None = measure("lower", "count")  # unused symbols per vulture kind
+
+
+@dataclass(frozen=True)
+class DeadCodeFileFields(FileFields):
+    dead_code_count: int = file_field(0, "Dead code")
+
+
 class DeadCodeCollector(Collector):
     spec = CollectorSpec(
         name="dead_code",
         label="Dead code",
         order=3,
-        measures=(Measure("unused_symbols", "lower", "sum"), Measure("by_kind", "lower", "count")),
-        file_fields=(FileField("dead_code_count", 0, "Dead code"),),
+        metrics=DeadCodeMetrics,
+        files=DeadCodeFileFields,
         score=ScoreDecl(
             "Dead code", "Unused functions, classes and variables per 1,000 lines, as a score; higher is better."
         ),
@@ -185,21 +217,21 @@ class DeadCodeCollector(Collector):
         per_file_rank=8,  # after the others: the costliest per-file step
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+    def analyse_file(self, source: ParsedSource) -> VultureScan | None:
         if decode_source(source.data)[1]:
             return None  # the per-file step names it already; vulture's CLI skips it too
         return scan_file(source.text, source.path)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
         paths = [record.path for record in project.files]
-        scans = [(record.path, section) for record, section in project.sections(self.name)]
+        scans = [(record.path, section) for record, section in project.sections(self.name, VultureScan)]
         if merge_failure() is None and all(record.sections.get(self.name) or record.parse_error
                                            for record in project.files):  # fmt: skip
             found = unused_of(scans)
         else:
             scanned = within_size(project.root, paths, project.settings.max_file_mb * 2**20)
             found = project.run_isolated(find_dead_code, str(project.root), scanned)
-        result = CollectorResult(metrics={}, errors=list(found["errors"]))
+        result = CollectorResult(errors=list(found["errors"]))
         known = set(paths)
         for item in found["unused"]:
             if item["path"] not in known:
@@ -213,6 +245,6 @@ class DeadCodeCollector(Collector):
             kinds = found["counts"].get(path, {})
             for kind, count in kinds.items():
                 by_kind[kind] = by_kind.get(kind, 0) + count
-            result.files[path] = {"dead_code_count": sum(kinds.values())}
-        result.metrics = {"unused_symbols": sum(by_kind.values()), "by_kind": by_kind}
+            result.files[path] = DeadCodeFileFields(sum(kinds.values()))
+        result.metrics = DeadCodeMetrics(sum(by_kind.values()), by_kind)
         return result

@@ -9,19 +9,23 @@ functions are not counted. An item is covered when its body starts with a string
 from __future__ import annotations
 
 import ast
-from typing import Any
+from dataclasses import dataclass
 
 from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.findings import DocsDetails, Finding, line_text
+from vibe8_core.jsonrecord import JsonRecord, json_field
 
 # pydocstyle's codes for a missing docstring, so the explorer can label findings familiarly.
 MISSING_CODES = {"module": "D100", "class": "D101", "method": "D102", "function": "D103"}
@@ -49,18 +53,42 @@ def _documentable(tree: ast.Module) -> list[tuple[str, str, int, bool]]:
     return sorted(items, key=lambda item: item[2])
 
 
+@dataclass(frozen=True)
+class DocsMetrics(MetricsSection):
+    coverage_pct: int | None = measure("higher", "ratio")
+    coverage_pct_exact: float | None = measure("higher", "ratio")
+    documented: int | None = measure("higher", "sum")
+    documentable: int | None = measure("neither", "sum")
+
+
+@dataclass(frozen=True)
+class DocsFileFields(FileFields):
+    doc_covered: int = file_field(0, "Documented")
+    doc_total: int = file_field(0, "Documentable")
+
+
+@dataclass(frozen=True)
+class Undocumented(JsonRecord):
+    kind: str
+    name: str
+    line: int
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class DocsFileSection(FileSection):
+    covered: int = 0
+    total: int = 0
+    undocumented: tuple[Undocumented, ...] = json_field((), items=Undocumented)
+
+
 class DocsCollector(Collector):
     spec = CollectorSpec(
         name="docs",
         label="Docstrings",
         order=2,
-        measures=(
-            Measure("coverage_pct", "higher", "ratio"),
-            Measure("coverage_pct_exact", "higher", "ratio"),
-            Measure("documented", "higher", "sum"),
-            Measure("documentable", "neither", "sum"),
-        ),
-        file_fields=(FileField("doc_covered", 0, "Documented"), FileField("doc_total", 0, "Documentable")),
+        metrics=DocsMetrics,
+        files=DocsFileFields,
         score=ScoreDecl(
             "Docstrings",
             "Share of modules, classes and functions with a docstring; higher is better.",
@@ -72,38 +100,35 @@ class DocsCollector(Collector):
         needs_parse=True,
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+    def analyse_file(self, source: ParsedSource) -> DocsFileSection | None:
         if source.tree is None:
             return None
         items = _documentable(source.tree)
-        missing = [
-            {"kind": kind, "name": name, "line": line, "text": line_text(source.lines, line)}
+        missing = tuple(
+            Undocumented(kind, name, line, line_text(source.lines, line))
             for kind, name, line, documented in items
             if not documented
-        ]
-        return {"covered": len(items) - len(missing), "total": len(items), "undocumented": missing}
+        )
+        return DocsFileSection(len(items) - len(missing), len(items), missing)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         covered = total = 0
-        for record, section in project.sections(self.name):
-            covered += section["covered"]
-            total += section["total"]
-            result.files[record.path] = {"doc_covered": section["covered"], "doc_total": section["total"]}
-            for item in section["undocumented"]:
-                message = f"{item['kind'].capitalize()} {item['name']} has no docstring"
-                if item["kind"] == "module":
+        for record, section in project.sections(self.name, DocsFileSection):
+            covered += section.covered
+            total += section.total
+            result.files[record.path] = DocsFileFields(section.covered, section.total)
+            for item in section.undocumented:
+                message = f"{item.kind.capitalize()} {item.name} has no docstring"
+                if item.kind == "module":
                     message = "Module has no docstring"
                 finding = Finding(
-                    "docs", MISSING_CODES[item["kind"]], message, item["line"], None, "info", item["text"],
-                    DocsDetails(item["kind"], item["name"]),
+                    "docs", MISSING_CODES[item.kind], message, item.line, None, "info", item.text,
+                    DocsDetails(item.kind, item.name),
                 )  # fmt: skip
                 result.add_finding(record.path, finding)
         exact = 100.0 * covered / total if total else 100.0
-        result.metrics = {
-            "coverage_pct": round(exact),
-            "coverage_pct_exact": round(exact, 2),
-            "documented": covered,
-            "documentable": total,
-        }
+        result.metrics = DocsMetrics(
+            coverage_pct=round(exact), coverage_pct_exact=round(exact, 2), documented=covered, documentable=total
+        )
         return result

@@ -12,17 +12,19 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.findings import DupeDetails, Finding
 
@@ -41,23 +43,31 @@ def _import_lines(source: ParsedSource) -> set[int]:
 
 
 @dataclass(frozen=True)
-class NormalisedLines:
+class NormalisedLines(FileSection):
     """dupes' per-file section: the lines that take part in duplicate detection, as columns — each
     line's number, the hash of its whitespace-free text and that text's length."""
 
-    numbers: tuple[int, ...]
-    hashes: tuple[int, ...]
-    lengths: tuple[int, ...]
+    numbers: tuple[int, ...] = ()
+    hashes: tuple[int, ...] = ()
+    lengths: tuple[int, ...] = ()
 
     def __len__(self) -> int:
         return len(self.numbers)
 
-    def to_json(self) -> dict[str, list[int]]:
-        return {"numbers": list(self.numbers), "hashes": list(self.hashes), "lengths": list(self.lengths)}
 
-    @classmethod
-    def from_json(cls, data: dict[str, list[int]]) -> NormalisedLines:
-        return cls(tuple(data["numbers"]), tuple(data["hashes"]), tuple(data["lengths"]))
+@dataclass(frozen=True)
+class DupesMetrics(MetricsSection):
+    duplicate_lines: int | None = measure("lower", "sum")
+    duplicate_pct: float | None = measure("lower", "ratio")
+    duplication_score: float | None = measure("higher", "score")
+    blocks: int | None = measure("lower", "count")
+    lines_considered: int | None = measure("neither", "sum")
+    min_lines: int | None = measure("neither", "count")
+
+
+@dataclass(frozen=True)
+class DupesFileFields(FileFields):
+    duplicate_lines: int = file_field(0, "Dup. lines")
 
 
 def normalised_lines(source: ParsedSource) -> NormalisedLines:
@@ -120,15 +130,8 @@ class DupesCollector(Collector):
         name="dupes",
         label="Duplication",
         order=7,
-        measures=(
-            Measure("duplicate_lines", "lower", "sum"),
-            Measure("duplicate_pct", "lower", "ratio"),
-            Measure("duplication_score", "higher", "score"),
-            Measure("blocks", "lower", "count"),
-            Measure("lines_considered", "neither", "sum"),
-            Measure("min_lines", "neither", "count"),
-        ),
-        file_fields=(FileField("duplicate_lines", 0, "Dup. lines"),),
+        metrics=DupesMetrics,
+        files=DupesFileFields,
         score=ScoreDecl(
             "Duplication", "Share of lines that repeat elsewhere, as a score; higher is better.", short="Dupes"
         ),
@@ -137,20 +140,20 @@ class DupesCollector(Collector):
         finding_label="Duplicate",
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
-        return {"lines": normalised_lines(source).to_json()}
+    def analyse_file(self, source: ParsedSource) -> NormalisedLines:
+        return normalised_lines(source)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
-        records = list(project.sections(self.name))
-        rows = [NormalisedLines.from_json(section["lines"]) for _, section in records]
+        records = list(project.sections(self.name, NormalisedLines))
+        rows = [lines for _, lines in records]
         twins = _twins(rows)
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         duplicate_lines = block_count = 0
         for file_index, (record, _) in enumerate(records):
             starts = twins.get(file_index, {})
             covered = {i for start in starts for i in range(start, start + MIN_LINES)}
             duplicate_lines += len(covered)
-            result.files[record.path] = {"duplicate_lines": len(covered)}
+            result.files[record.path] = DupesFileFields(len(covered))
             for first, last, (twin_index, twin_start) in _blocks(starts):
                 block_count += 1
                 twin_rows = rows[twin_index]
@@ -164,11 +167,11 @@ class DupesCollector(Collector):
                 result.add_finding(record.path, finding)
         considered = sum(len(lines) for lines in rows)
         pct = 100.0 * duplicate_lines / considered if considered else 0.0
-        result.metrics = {
-            "duplicate_lines": duplicate_lines,
-            "duplicate_pct": round(pct, 2),
-            "blocks": block_count,
-            "lines_considered": considered,
-            "min_lines": MIN_LINES,
-        }
+        result.metrics = DupesMetrics(
+            duplicate_lines=duplicate_lines,
+            duplicate_pct=round(pct, 2),
+            blocks=block_count,
+            lines_considered=considered,
+            min_lines=MIN_LINES,
+        )
         return result

@@ -4,9 +4,13 @@
 - RLIMIT_AS caps what the process may allocate (VIBE8_PROCESS_MAX_MB), so one hostile file meets a
   MemoryError (an error entry naming the file) instead of taking the machine's memory. Whatever the
   process starts (a tool's subprocess) inherits the limit.
-- PR_SET_PDEATHSIG makes the kernel SIGKILL it when its parent (the forkserver) exits, and the
-  forkserver exits when the worker that started it dies (its `alive` pipe closes), so a worker killed
-  with SIGKILL leaves no analysis process behind.
+- PR_SET_PDEATHSIG makes the kernel SIGKILL it when its parent (the forkserver) exits. The forkserver
+  exits once its `alive` pipe has no writer left, but every pool process holds that pipe too, so each
+  one also watches the worker that owns the pool (once a second) and leaves when it is gone; then the
+  forkserver exits, and a worker killed with SIGKILL leaves no analysis process behind.
+- SIGINT does nothing: Ctrl-C at a terminal reaches the whole process group, but stopping is the
+  parent's decision (it hands its job back); a process hit by it would raise KeyboardInterrupt into
+  the parent's result instead.
 """
 
 from __future__ import annotations
@@ -17,9 +21,12 @@ import logging
 import os
 import resource
 import signal
+import threading
+import time
 
 log = logging.getLogger(__name__)
 PR_SET_PDEATHSIG = 1
+OWNER_CHECK_S = 1.0
 
 
 def pid_alive(pid: int) -> bool:
@@ -51,6 +58,17 @@ def _die_with_parent(owner_pid: int) -> None:
         os._exit(1)
 
 
+def _leave_with_owner(owner_pid: int) -> None:
+    """A daemon thread that ends this process once the pool's owner is gone (see the module docstring)."""
+
+    def watch() -> None:
+        while pid_alive(owner_pid):
+            time.sleep(OWNER_CHECK_S)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="vibe8-owner-watch", daemon=True).start()
+
+
 def address_space_now() -> int:
     """Bytes of address space this process holds now (0 where /proc is missing)."""
     try:
@@ -74,7 +92,14 @@ def limit_address_space(max_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+def _parent_decides(signum: int, frame: object) -> None:
+    """SIGINT in an analysis process: nothing (see the module docstring). A handler, not SIG_IGN, which
+    exec would pass on to the tools' subprocesses."""
+
+
 def enter_worker(owner_pid: int, max_mb: int) -> None:
     """Initializer of every analysis process (see the module docstring)."""
+    signal.signal(signal.SIGINT, _parent_decides)
     _die_with_parent(owner_pid)
+    _leave_with_owner(owner_pid)
     limit_address_space(max_mb)

@@ -15,6 +15,7 @@ import re
 import subprocess
 from collections import Counter
 from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,11 +26,14 @@ from vibe8_core.collectors.base import (
     CollectorResult,
     CollectorSpec,
     EarlyStart,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
 from vibe8_core.findings import Finding, LintDetails, Severity
 
@@ -115,18 +119,32 @@ def _paths_as_ruff_names_them(paths: list[str]) -> dict[str, str]:
     return {name: path for path, name in names.items() if taken[name] == 1}
 
 
+@dataclass(frozen=True)
+class LintMetrics(MetricsSection):
+    total: int | None = measure("lower", "sum")
+    linting_score: float | None = measure("higher", "score")
+    rules: tuple[str, ...] | None = measure("neither", "list")
+    noqa_comments: int | None = measure("lower", "sum")
+
+
+@dataclass(frozen=True)
+class LintFileFields(FileFields):
+    lint_count: int = file_field(0, "Lint")
+    noqa_comments: int = file_field(0)
+
+
+@dataclass(frozen=True)
+class LintFileSection(FileSection):
+    noqa: int = 0  # noqa comments in the file
+
+
 class LintCollector(Collector):
     spec = CollectorSpec(
         name="lint",
         label="Lint",
         order=0,
-        measures=(
-            Measure("total", "lower", "sum"),
-            Measure("linting_score", "higher", "score"),
-            Measure("rules", "neither", "list"),
-            Measure("noqa_comments", "lower", "sum"),
-        ),
-        file_fields=(FileField("lint_count", 0, "Lint"), FileField("noqa_comments", 0)),
+        metrics=LintMetrics,
+        files=LintFileFields,
         score=ScoreDecl("Linting", "Ruff findings per 1,000 lines, as a score; higher is better.", short="Lint"),
         per_file_rank=1,
         project_cacheable=True,
@@ -134,15 +152,15 @@ class LintCollector(Collector):
         finding_label="Lint",
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
-        return {"noqa": sum(1 for line in source.lines if "#" in line and NOQA.search(line))}
+    def analyse_file(self, source: ParsedSource) -> LintFileSection:
+        return LintFileSection(sum(1 for line in source.lines if "#" in line and NOQA.search(line)))
 
     def start(self, early: EarlyStart) -> Future[Any] | None:
         """ruff needs only the files: it runs at once, in a thread (ruff's own process does the work)."""
         return early.in_thread(_lint_early, early.root, early.paths, early.settings.collector_timeout_s)
 
     def collect(self, project: ProjectContext) -> CollectorResult:
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         paths = [record.path for record in project.files]
         linted, diagnostics, errors = project.started_result(self.name) or ([], [], [])
         result.errors += errors
@@ -155,16 +173,9 @@ class LintCollector(Collector):
             path = known.get(Path(diagnostic["filename"]).resolve().relative_to(root).as_posix())
             if path is not None:
                 result.add_finding(path, _finding(diagnostic))
-        noqa = 0
-        for record, section in project.sections(self.name):
-            noqa += section["noqa"]
-            result.files[record.path] = {"noqa_comments": section["noqa"]}
+        noqa = {record.path: section.noqa for record, section in project.sections(self.name, LintFileSection)}
         for path in paths:
-            result.files.setdefault(path, {})["lint_count"] = len(result.findings.get(path, ()))
+            result.files[path] = LintFileFields(len(result.findings.get(path, ())), noqa.get(path, 0))
         total = sum(len(found) for found in result.findings.values())
-        result.metrics = {
-            "total": total,
-            "rules": list(LINT_RULES),
-            "noqa_comments": noqa,
-        }
+        result.metrics = LintMetrics(total=total, rules=LINT_RULES, noqa_comments=sum(noqa.values()))
         return result

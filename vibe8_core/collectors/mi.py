@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from radon.metrics import h_visit_ast, mi_compute, mi_rank
 
@@ -10,12 +11,34 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
+
+
+@dataclass(frozen=True)
+class MiMetrics(MetricsSection):
+    mi_avg: float | None = measure("higher", "mean")
+    files_measured: int | None = measure("neither", "count")
+    ranks: Mapping[str, int] | None = measure("neither", "count")  # files per radon rank A..C
+
+
+@dataclass(frozen=True)
+class MiFileFields(FileFields):
+    mi: float | None = file_field(None, "MI", "%.0f")
+    mi_rank: str | None = file_field(None, kind="text")
+
+
+@dataclass(frozen=True)
+class MiFileSection(FileSection):
+    mi: float = 0.0
+    rank: str = "A"
 
 
 class MaintainabilityCollector(Collector):
@@ -23,12 +46,8 @@ class MaintainabilityCollector(Collector):
         name="mi",
         label="Maintainability",
         order=5,
-        measures=(
-            Measure("mi_avg", "higher", "mean"),
-            Measure("files_measured", "neither", "count"),
-            Measure("ranks", "neither", "count"),
-        ),
-        file_fields=(FileField("mi", None, "MI", "%.0f"), FileField("mi_rank", None, kind="text")),
+        metrics=MiMetrics,
+        files=MiFileFields,
         score=ScoreDecl(
             "Maintainability",
             "Average maintainability index of files (0-100); higher is better.",
@@ -40,7 +59,7 @@ class MaintainabilityCollector(Collector):
         needs_parse=True,
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any] | None:
+    def analyse_file(self, source: ParsedSource) -> MiFileSection | None:
         """radon.metrics.mi_visit(text, multi=True), computed from the shared AST and raw counts."""
         if source.tree is None:
             return None
@@ -49,19 +68,17 @@ class MaintainabilityCollector(Collector):
         comments_pct = comment_lines / float(raw.sloc) * 100 if raw.sloc != 0 else 0
         volume = h_visit_ast(source.tree).total.volume
         mi = mi_compute(volume, source.complexity.total_complexity, raw.lloc, comments_pct)
-        return {"mi": mi, "rank": mi_rank(mi)}
+        return MiFileSection(mi, mi_rank(mi))
 
     def collect(self, project: ProjectContext) -> CollectorResult:
-        result = CollectorResult(metrics={})
-        values = []
-        for record, section in project.sections(self.name):
-            values.append(section["mi"])
-            result.files[record.path] = {"mi": round(section["mi"], 2), "mi_rank": section["rank"]}
+        result = CollectorResult()
+        values, ranks = [], []
+        for record, section in project.sections(self.name, MiFileSection):
+            values.append(section.mi)
+            ranks.append(section.rank)
+            result.files[record.path] = MiFileFields(round(section.mi, 2), section.rank)
         mi_avg = round(sum(values) / len(values), 2) if values else 0.0
-        ranks = [section["rank"] for _, section in project.sections(self.name)]
-        result.metrics = {
-            "mi_avg": mi_avg,
-            "files_measured": len(values),
-            "ranks": {rank: ranks.count(rank) for rank in "ABC"},
-        }
+        result.metrics = MiMetrics(
+            mi_avg=mi_avg, files_measured=len(values), ranks={rank: ranks.count(rank) for rank in "ABC"}
+        )
         return result

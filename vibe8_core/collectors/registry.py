@@ -2,13 +2,14 @@
 progress steps, score cards, explorer columns, empty file entries, cache keys — is read from here.
 
 Adding a collector: write its module (a `Collector` with a `CollectorSpec`), add an instance to
-`BUILT_IN`, and, when it has a score, its formula to scoring.py (docs/ARCHITECTURE.md). Worker
-processes import this module afresh, so a per-file step must belong to a collector listed here;
-`extended` (tests, experiments) adds collectors to this process only.
+`BUILT_IN`, and, when it has a score, its formula to scoring.py (docs/ARCHITECTURE.md). `extended`
+(tests, experiments) adds collectors without touching this module: the analysis's worker processes
+receive their import paths (`extra_paths`) and `install` them, so their per-file steps run there too.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -44,10 +45,14 @@ def _ordered(found: tuple[Collector, ...]) -> tuple[Collector, ...]:
     names = [collector.name for collector in found]
     if len(set(names)) != len(names):
         raise ValueError(f"two collectors share a name: {sorted(names)}")
+    keys = [field.key for collector in found for field in collector.spec.file_fields]
+    if len(set(keys)) != len(keys):
+        raise ValueError(f"two collectors write the same file-tree key: {sorted(keys)}")
     return tuple(sorted(found, key=lambda collector: collector.spec.order))
 
 
 _active: tuple[Collector, ...] = _ordered(BUILT_IN)
+_extra: tuple[Collector, ...] = ()
 
 
 def collectors() -> tuple[Collector, ...]:
@@ -74,13 +79,46 @@ def tool_names() -> tuple[str, ...]:
     return tuple(sorted({tool for spec in specs() for tool in spec.tools}))
 
 
+def import_path(collector: Collector) -> str:
+    """ "module:Class" of a collector, for a worker process to import; a class it cannot import is refused."""
+    kind = type(collector)
+    if "<locals>" in kind.__qualname__:
+        raise ValueError(f"collector {collector.name}: a class defined inside a function cannot reach the workers")
+    return f"{kind.__module__}:{kind.__qualname__}"
+
+
+def extra_paths() -> tuple[str, ...]:
+    """The import paths of the collectors `extended` added (the worker processes install them)."""
+    return tuple(import_path(collector) for collector in _extra)
+
+
+def _load(path: str) -> Collector:
+    module, _, qualname = path.partition(":")
+    found: object = importlib.import_module(module)
+    for part in qualname.split("."):
+        found = getattr(found, part)
+    if not (isinstance(found, type) and issubclass(found, Collector)):
+        raise TypeError(f"{path} is not a collector class")
+    return found()
+
+
+def install(paths: tuple[str, ...]) -> None:
+    """In a worker process: the built-in registry plus the collectors at `paths` (`extra_paths` of the parent)."""
+    global _active, _extra
+    _extra = tuple(_load(path) for path in paths)
+    _active = _ordered(BUILT_IN + _extra)
+
+
 @contextmanager
 def extended(*extra: Collector) -> Iterator[tuple[Collector, ...]]:
-    """The registry with `extra` collectors added, in this process, until the block ends."""
-    global _active
-    before = _active
-    _active = _ordered(before + extra)
+    """The registry with `extra` collectors added, until the block ends; analysis worker processes
+    started meanwhile get them too (each must be an importable class with a constructor without arguments)."""
+    global _active, _extra
+    before, before_extra = _active, _extra
+    for collector in extra:
+        import_path(collector)
+    _active, _extra = _ordered(before + extra), before_extra + extra
     try:
         yield _active
     finally:
-        _active = before
+        _active, _extra = before, before_extra

@@ -12,6 +12,7 @@ import io
 import logging
 import re
 import warnings
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -20,13 +21,17 @@ from vibe8_core.collectors.base import (
     Collector,
     CollectorResult,
     CollectorSpec,
-    FileField,
-    Measure,
+    FileFields,
+    FileSection,
+    MetricsSection,
     ParsedSource,
     ProjectContext,
     ScoreDecl,
+    file_field,
+    measure,
 )
-from vibe8_core.findings import Finding, SecurityDetails, line_text
+from vibe8_core.findings import Finding, SecurityDetails, Severity, line_text
+from vibe8_core.jsonrecord import JsonRecord, json_field
 
 with warnings.catch_warnings():
     # bandit's extension loader passes stevedore an argument stevedore deprecates, at import time.
@@ -161,19 +166,50 @@ def _visitor_trusted() -> bool:
     return visitor_failure(scan_tree, scan_with_manager) is None
 
 
+@dataclass(frozen=True)
+class SecurityMetrics(MetricsSection):
+    high: int | None = measure("lower", "sum")
+    medium: int | None = measure("lower", "sum")
+    low: int | None = measure("lower", "sum")
+    security_score: float | None = measure("higher", "score")
+    nosec_comments: int | None = measure("lower", "sum")
+
+
+@dataclass(frozen=True)
+class SecurityFileFields(FileFields):
+    security_count: int = file_field(0, "Security")
+    nosec_comments: int = file_field(0)
+
+
+@dataclass(frozen=True)
+class BanditIssue(JsonRecord):
+    """One issue bandit reported in a file (`_issue_dict`'s keys)."""
+
+    test_id: str
+    test_name: str
+    severity: Severity
+    confidence: str
+    line: int
+    column: int | None
+    message: str
+    cwe: int | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class SecurityFileSection(FileSection):
+    issues: tuple[BanditIssue, ...] = json_field((), items=BanditIssue)
+    skipped: str | None = None  # why bandit skipped the file
+    nosec: int = 0  # nosec comments in the file
+
+
 class SecurityCollector(Collector):
     spec = CollectorSpec(
         name="security",
         label="Security",
         order=8,
-        measures=(
-            Measure("high", "lower", "sum"),
-            Measure("medium", "lower", "sum"),
-            Measure("low", "lower", "sum"),
-            Measure("security_score", "higher", "score"),
-            Measure("nosec_comments", "lower", "sum"),
-        ),
-        file_fields=(FileField("security_count", 0, "Security"), FileField("nosec_comments", 0)),
+        metrics=SecurityMetrics,
+        files=SecurityFileFields,
         score=ScoreDecl(
             "Security",
             "Bandit findings weighted by severity per 1,000 lines, as a score; higher is better.",
@@ -185,39 +221,32 @@ class SecurityCollector(Collector):
         needs_parse=True,
     )
 
-    def analyse_file(self, source: ParsedSource) -> dict[str, Any]:
-        section = scan_file(source)
-        section["nosec"] = sum(1 for line in source.lines if "#" in line and NOSEC.search(line))
-        return section
+    def analyse_file(self, source: ParsedSource) -> SecurityFileSection:
+        nosec = sum(1 for line in source.lines if "#" in line and NOSEC.search(line))
+        return SecurityFileSection.from_json({**scan_file(source), "nosec": nosec})
 
     def collect(self, project: ProjectContext) -> CollectorResult:
-        result = CollectorResult(metrics={})
+        result = CollectorResult()
         failure = visitor_failure(scan_tree, scan_with_manager)
         if failure is not None:
             result.errors.append(FALLBACK_ERROR.format(reason=failure))
         counts = dict.fromkeys(LEVELS, 0)
         nosec = 0
-        for record, section in project.sections(self.name):
-            nosec += section["nosec"]
-            if section["skipped"] and not record.parse_error:
-                result.errors.append(f"security: {record.path}: bandit skipped it ({section['skipped']}).")
-            for issue in section["issues"]:
-                if issue["severity"] in counts:
-                    counts[issue["severity"]] += 1
-                details = SecurityDetails(issue["test_name"], issue["confidence"], issue["cwe"])
+        for record, section in project.sections(self.name, SecurityFileSection):
+            nosec += section.nosec
+            if section.skipped and not record.parse_error:
+                result.errors.append(f"security: {record.path}: bandit skipped it ({section.skipped}).")
+            for issue in section.issues:
+                if issue.severity in counts:
+                    counts[issue.severity] += 1
+                details = SecurityDetails(issue.test_name, issue.confidence, issue.cwe)
                 result.add_finding(
                     record.path,
                     Finding(
-                        "security", issue["test_id"], issue["message"], issue["line"], issue["column"],
-                        issue["severity"], issue["text"], details,
+                        "security", issue.test_id, issue.message, issue.line, issue.column, issue.severity,
+                        issue.text, details,
                     ),
                 )  # fmt: skip
-            result.files[record.path] = {
-                "security_count": len(section["issues"]),
-                "nosec_comments": section["nosec"],
-            }
-        result.metrics = {
-            **counts,
-            "nosec_comments": nosec,
-        }
+            result.files[record.path] = SecurityFileFields(len(section.issues), section.nosec)
+        result.metrics = SecurityMetrics(counts["high"], counts["medium"], counts["low"], nosec_comments=nosec)
         return result

@@ -21,10 +21,10 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
-from vibe8_core.collectors.base import FileRecord
+from vibe8_core.collectors import registry
+from vibe8_core.collectors.base import Collector, FileRecord, FileSection
 from vibe8_core.collectors.files import read_source
 from vibe8_core.collectors.limits import enter_worker
-from vibe8_core.collectors.registry import per_file_collectors
 
 MAX_CRASHES_IN_A_ROW = 3
 
@@ -51,6 +51,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
 
 
+def _section_json(collector: Collector, section: object) -> dict[str, Any] | None:
+    """A per-file section as it crosses back to the parent: its record's JSON."""
+    if section is None:
+        return None
+    if not isinstance(section, FileSection):
+        raise TypeError(
+            f"{collector.name}'s analyse_file returned {type(section).__name__}, not a FileSection record "
+            "(collectors/base.py)"
+        )
+    return section.to_json()
+
+
 def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict[str, Any]:
     """Run in a worker: every per-file collector's section for one file, as a FileRecord dict."""
     record = FileRecord(path, None, {})
@@ -58,7 +70,7 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     if size > max_bytes:
         record.parse_error = f"too large to analyse ({size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB)"
         return record.to_dict()
-    steps = per_file_collectors()
+    steps = registry.per_file_collectors()
     names = [collector.name for collector in steps]
     with _time_limit(timeout_s):
         try:
@@ -66,7 +78,7 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
             record.parse_error = source.parse_error
             for collector in steps:
                 try:
-                    record.sections[collector.name] = collector.analyse_file(source)
+                    record.sections[collector.name] = _section_json(collector, collector.analyse_file(source))
                 except Exception as exc:  # noqa: BLE001 - one collector's failure on one file is an error entry
                     record.sections[collector.name] = None
                     record.errors.append(f"{collector.name}: {path}: failed ({_describe(exc)}).")
@@ -85,6 +97,24 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     return record.to_dict()
 
 
+def _enter_worker(owner_pid: int, max_mb: int, collectors: tuple[str, ...]) -> None:
+    """Initializer of every analysis process: its limits, and the collectors the parent's registry adds."""
+    enter_worker(owner_pid, max_mb)
+    registry.install(collectors)
+
+
+def _submit(executor: ProcessPoolExecutor, function: Callable[..., Any], *args: Any) -> Future[Any]:
+    """executor.submit, where a pool that cannot take the task (it broke, or its forkserver is gone:
+    a SIGTERM to the process group kills it) gives a future failed with BrokenProcessPool, so the
+    task is retried in a fresh pool like one lost in a crash."""
+    try:
+        return executor.submit(function, *args)
+    except (BrokenProcessPool, OSError) as exc:
+        lost: Future[Any] = Future()
+        lost.set_exception(BrokenProcessPool(f"the pool could not take the task ({exc})"))
+        return lost
+
+
 class WorkerPool:
     """A ProcessPoolExecutor (forkserver: safe beside threads) that is rebuilt whenever it breaks."""
 
@@ -100,7 +130,10 @@ class WorkerPool:
                 context = multiprocessing.get_context("forkserver")
                 context.set_forkserver_preload([__name__])
                 self._executor = ProcessPoolExecutor(
-                    self.workers, mp_context=context, initializer=enter_worker, initargs=(os.getpid(), self.max_mb)
+                    self.workers,
+                    mp_context=context,
+                    initializer=_enter_worker,
+                    initargs=(os.getpid(), self.max_mb, registry.extra_paths()),
                 )
             return self._executor
 
@@ -129,7 +162,7 @@ class WorkerPool:
     def run_isolated(self, timeout: float, function: Callable[..., Any], *args: Any) -> Any:
         """function(*args) in a worker; RuntimeError if the worker dies, TimeoutError past `timeout`."""
         executor = self._pool()
-        future = executor.submit(function, *args)
+        future = _submit(executor, function, *args)
         try:
             return future.result(timeout=timeout)
         except BrokenProcessPool:
@@ -161,10 +194,10 @@ class WorkerPool:
             if suspects and not in_flight:  # retry the files lost with a broken pool, one at a time
                 isolating = True
                 path = suspects.popleft()
-                in_flight[executor.submit(function, path)] = path
+                in_flight[_submit(executor, function, path)] = path
             while not isolating and pending and len(in_flight) <= self.workers:
                 path = pending.popleft()
-                in_flight[executor.submit(function, path)] = path
+                in_flight[_submit(executor, function, path)] = path
             done, _ = wait(in_flight, timeout=max(0.0, deadline - time.monotonic()), return_when=FIRST_COMPLETED)
             if not done:
                 return failed, [*in_flight.values(), *suspects, *pending]

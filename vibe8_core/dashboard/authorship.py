@@ -18,7 +18,10 @@ from typing import Any
 
 import pandas as pd
 
+from vibe8_core.collectors.authorship import AuthorshipFileFields, block_ai_lines
+from vibe8_core.collectors.cyclomatic import Block, CyclomaticFileFields
 from vibe8_core.dashboard import compare
+from vibe8_core.run_data import stored_entries
 from vibe8_core.statistics import compare_paired, compare_two, paired_with_holm, with_holm
 
 SIDES = ("ai", "human")
@@ -44,31 +47,34 @@ DECLARED_ONLY = (
 )
 
 
-def _count_entry(entry: Mapping[str, Any], counts: Counter[str]) -> None:
-    counts["ai_lines"] += entry["ai_lines"]
-    counts["human_lines"] += (entry.get("human_lines") or 0) + (entry.get("automation_lines") or 0)
-    counts.update(entry.get("ai_finding_counts") or {})  # counted over every finding, stored or not
-    for block in entry.get("blocks") or ():
-        if block.get("kind") not in FUNCTION_KINDS or block.get("ai_lines") is None:
+def _count_entry(fields: AuthorshipFileFields, blocks: Iterable[Block], counts: Counter[str]) -> None:
+    counts["ai_lines"] += fields.ai_lines or 0
+    counts["human_lines"] += (fields.human_lines or 0) + (fields.automation_lines or 0)
+    counts.update(fields.ai_finding_counts or {})  # counted over every finding, stored or not
+    for block in blocks:
+        ai_lines = block_ai_lines(block)
+        if block.kind not in FUNCTION_KINDS or ai_lines is None:
             continue
-        side = "ai" if 2 * block["ai_lines"] > block["end_line"] - block["line"] + 1 else "human"
+        side = "ai" if 2 * ai_lines > block.end_line - block.line + 1 else "human"
         counts[f"functions_{side}"] += 1
-        counts[f"cc_sum_{side}"] += block.get("complexity") or 0
-        if block.get("cognitive") is not None:
+        counts[f"cc_sum_{side}"] += block.complexity or 0
+        if block.cognitive is not None:
             counts[f"cognitive_n_{side}"] += 1
-            counts[f"cognitive_sum_{side}"] += block["cognitive"]
+            counts[f"cognitive_sum_{side}"] += block.cognitive
 
 
 def split_counts(file_tree: Mapping[str, Any] | None) -> Counter[str] | None:
-    """The run's counts on each side (lines, findings, functions, duplicated lines); None without history."""
-    entries = [entry for entry in (file_tree or {}).get("files") or () if isinstance(entry, dict)]
-    attributed = [entry for entry in entries if isinstance(entry.get("ai_lines"), int)]
-    if not attributed:
-        return None
+    """The run's counts on each side (lines, findings, functions, duplicated lines); None without history.
+    Each file is read into the two records counted here only (a whole typed tree costs far more)."""
     counts: Counter[str] = Counter()
-    for entry in attributed:
-        _count_entry(entry, counts)
-    return counts
+    attributed = False
+    for entry in stored_entries(file_tree):
+        fields = AuthorshipFileFields.pick(entry)
+        if fields.ai_lines is None:
+            continue
+        attributed = True
+        _count_entry(fields, CyclomaticFileFields.pick(entry).blocks, counts)
+    return counts if attributed else None
 
 
 def _ratio(numerator: float, denominator: float, scale: float = 1.0) -> float | None:
@@ -132,12 +138,11 @@ def long_figures(per_run: Mapping[str, Mapping[str, float]], projects: Mapping[s
     return pd.DataFrame(rows, columns=["run_id", "project", "side", *LABELS])
 
 
-def tool_shares(section: Mapping[str, Any], key: str) -> pd.DataFrame:
+def tool_shares(ai_lines: int | None, shares: Mapping[str, int] | None) -> pd.DataFrame:
     """A run's `tools` or `models` ({name: lines}) as rows with their share of the AI-written lines."""
-    ai_lines = section.get("ai_lines") or 0
-    items = (section.get(key) or {}).items()
     rows = [
-        {"name": name, "lines": lines, "share of AI lines %": _ratio(lines, ai_lines, 100)} for name, lines in items
+        {"name": name, "lines": lines, "share of AI lines %": _ratio(lines, ai_lines or 0, 100)}
+        for name, lines in (shares or {}).items()
     ]
     return pd.DataFrame(rows, columns=["name", "lines", "share of AI lines %"])
 

@@ -4,7 +4,7 @@ the live progress of each batch (study) with an estimate of the time left."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -13,21 +13,46 @@ import streamlit as st
 from vibe8_core.config import Settings
 from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.session import fragment_user
+from vibe8_core.dashboard.widgets import MISSING
 from vibe8_core.study.batches import active_batches, batch_progress
-from vibe8_core.study.manifest import COLUMNS, BatchReport, ManifestError, submit_manifest
+from vibe8_core.study.manifest import COLUMNS, BatchReport, ManifestError, preview_manifest, submit_manifest
 
 REPORT_KEY = "vibe8_batch_report"
 STUDIES_KEY = "vibe8_batch_studies"  # studies submitted in this session: shown until cleared
 
 
-def _reader(files: Sequence[Any]) -> Any:
+def _finder(files: Sequence[Any]) -> Callable[[str], Any]:
+    """A source name → the uploaded file of that name (or of its last path part), or None."""
     by_name = {file.name: file for file in files}
 
+    def find(name: str) -> Any:
+        return by_name.get(name) or by_name.get(name.replace("\\", "/").rsplit("/", 1)[-1])
+
+    return find
+
+
+def _reader(files: Sequence[Any]) -> Callable[[str], bytes | None]:
+    find = _finder(files)
+
     def read(name: str) -> bytes | None:
-        found = by_name.get(name) or by_name.get(name.replace("\\", "/").rsplit("/", 1)[-1])
+        found = find(name)
         return found.getvalue() if found is not None else None
 
     return read
+
+
+def _preview(manifest: Any, archives: Sequence[Any]) -> None:
+    """What the chosen manifest asks for, and which files it names are not uploaded yet."""
+    find = _finder(archives)
+    try:
+        preview = preview_manifest(manifest.getvalue(), lambda name: find(name) is not None)
+    except ManifestError as exc:
+        st.error(str(exc))
+        return
+    st.caption(preview.describe())
+    if preview.missing:
+        names = ", ".join(preview.missing[:10]) + (" …" if len(preview.missing) > 10 else "")
+        st.warning(f"Not uploaded (yet): {names}. Those rows will be refused unless you add the files.")
 
 
 def report_frame(report: BatchReport) -> pd.DataFrame:
@@ -51,6 +76,8 @@ def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
         accept_multiple_files=True,
         key="batch_archives",
     )
+    if manifest is not None:
+        _preview(manifest, archives or [])
     if st.button("Submit batch", type="primary", key="submit_batch"):
         if manifest is None:
             st.error("Choose a manifest CSV first.")
@@ -69,7 +96,7 @@ def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
     if shown is not None:
         accepted, refused = len(shown.accepted), len(shown.refused)
         (st.success if not refused else st.warning)(f"{accepted} row(s) accepted, {refused} refused.")
-        st.dataframe(report_frame(shown), hide_index=True, key="batch_report")
+        st.dataframe(report_frame(shown), hide_index=True, placeholder=MISSING, key="batch_report")
 
 
 @st.fragment(run_every=2.0)

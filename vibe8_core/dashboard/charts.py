@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,10 @@ from vibe8_core.dashboard.trees import CC_RANKS, SEVERITY_ORDER, treemap_nodes
 
 GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
 SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#3b82f6", "info": "#94a3b8"}
-GROUP_COLOURS = ["#4f46e5", "#f97316", "#0ea5e9", "#16a34a", "#db2777", "#a16207", "#64748b"]
+# Human groups in cool colours, AI groups in warm ones, so the two never look alike on a chart.
+HUMAN_COLOURS = ("#4f46e5", "#0ea5e9", "#0891b2", "#6366f1", "#1e40af", "#14b8a6")
+AI_COLOURS = ("#f97316", "#db2777", "#a16207", "#dc2626", "#c026d3", "#ea580c", "#e11d48", "#b45309")
+UNKNOWN_COLOUR = "#64748b"
 STRIP_MAX_POINTS = 400  # above this many runs a box plot shows its outliers, not every run
 SEVERITY_SCALE = [[0.0, "#16a34a"], [0.35, "#facc15"], [0.7, "#f97316"], [1.0, "#dc2626"]]
 
@@ -155,16 +158,25 @@ def treemap(files: pd.DataFrame, max_depth: int = 4, colour: str = "severity") -
 
 
 def group_colours(groups: list[str]) -> dict[str, str]:
-    """The same colour for a group on every chart: Human indigo, AI orange, others after them."""
-    fixed = {"Human": GROUP_COLOURS[0], "AI": GROUP_COLOURS[1]}
-    others = iter(GROUP_COLOURS[2:] * (1 + len(groups) // 5))
-    return {group: fixed.get(group) or next(others) for group in sorted(groups)}
+    """A colour per group label: "Human" and "AI" first in their families, then each named human
+    ("… (human)") and AI model ("… (AI)") in sorted order; pass every label the user's runs can
+    produce, so that a group's colour does not depend on which others are shown."""
+    colours = {"Human": HUMAN_COLOURS[0], "AI": AI_COLOURS[0], "Unknown": UNKNOWN_COLOUR}
+    humans = sorted(group for group in groups if group.endswith("(human)"))
+    models = sorted(group for group in groups if group.endswith("(AI)"))
+    for family, palette in ((humans, HUMAN_COLOURS[1:]), (models, AI_COLOURS[1:])):
+        for index, group in enumerate(family):
+            colours[group] = palette[index % len(palette)]
+    for group in groups:
+        colours.setdefault(group, UNKNOWN_COLOUR)
+    return colours
 
 
-def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score: bool = False) -> go.Figure:
+def group_box(
+    frame: pd.DataFrame, column: str, group: str, title: str, colours: Mapping[str, str], *, score: bool = False
+) -> go.Figure:
     """One box per group with every run as a point (only the outliers once there are many runs)."""
     data = frame[[group, column, "project"]].dropna(subset=[column])
-    colours = group_colours(data[group].unique().tolist())
     points = "all" if len(data) <= STRIP_MAX_POINTS else "outliers"
     fig = go.Figure()
     for name, rows in data.groupby(group, sort=True):
@@ -176,7 +188,7 @@ def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score
                 boxpoints=points,
                 jitter=0.35,
                 pointpos=-1.6,
-                marker_color=colours[str(name)],
+                marker_color=colours.get(str(name), UNKNOWN_COLOUR),
                 hovertemplate="%{text}: %{y:.1f}<extra></extra>",
             )
         )
@@ -186,11 +198,10 @@ def group_box(frame: pd.DataFrame, column: str, group: str, title: str, *, score
     return _tidy(fig, height=300)
 
 
-def radar(means: pd.DataFrame) -> go.Figure:
+def radar(means: pd.DataFrame, colours: Mapping[str, str]) -> go.Figure:
     """`means`: index = group, columns = score labels (0-100)."""
     fig = go.Figure()
     axes = list(means.columns)
-    colours = group_colours([str(group) for group in means.index])
     for group, row in means.iterrows():
         values = [float(v) if pd.notna(v) else 0.0 for v in row.to_list()]
         fig.add_trace(
@@ -200,22 +211,21 @@ def radar(means: pd.DataFrame) -> go.Figure:
                 name=label(group),
                 fill="toself",
                 opacity=0.55,
-                line_color=colours[str(group)],
+                line_color=colours.get(str(group), UNKNOWN_COLOUR),
             )
         )
     fig.update_layout(polar={"radialaxis": {"range": [0, 100]}})
     return _tidy(fig, height=420)
 
 
-def group_counts(frame: pd.DataFrame, group: str) -> go.Figure:
+def group_counts(frame: pd.DataFrame, group: str, colours: Mapping[str, str]) -> go.Figure:
     counts = frame[group].value_counts().sort_index()
-    colours = group_colours([str(name) for name in counts.index])
     fig = go.Figure(
         go.Bar(
             x=labels(counts.index),
             y=counts.to_numpy(),
             text=counts.to_numpy(),
-            marker_color=[colours[str(name)] for name in counts.index],
+            marker_color=[colours.get(str(name), UNKNOWN_COLOUR) for name in counts.index],
         )
     )
     fig.update_layout(yaxis_title="runs")

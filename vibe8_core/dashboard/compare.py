@@ -11,7 +11,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from vibe8_core.scoring import RAW_MEASURES, RawMeasure, score_specs
+from vibe8_core.dashboard.charts import group_colours
+from vibe8_core.jobs.submissions import HUMAN_AUTHOR
+from vibe8_core.run_summary import RAW_MEASURES, RawMeasure
+from vibe8_core.scoring import score_specs
 from vibe8_core.statistics import (
     MIN_RUNS_FOR_CONFIDENCE,
     MIN_RUNS_FOR_TEST,
@@ -24,9 +27,12 @@ from vibe8_core.statistics import (
     with_holm,
 )
 
-GROUPINGS = {"author_type": "Author type", "author_model": "Model"}
-_TYPE_LABELS = {"human": "Human", "ai": "AI", "unknown": "Unknown"}
+GROUPINGS = {"author_type": "Author type", "author_model": "Author or model"}
+_TYPE_LABELS = {"human": "Human", "ai": "AI"}
+_UNNAMED = (None, "", "unknown")
 NO_VALUE = "–"
+# Statistics that are missing where a test was not run: float columns (NaN), never the object None.
+_STATISTICS = ("U", "p-value", "p (Holm)", "Cliff's delta", "Wilcoxon W")
 
 
 SECURITY_HIGH = RawMeasure(
@@ -47,21 +53,47 @@ def compared_metrics() -> tuple[RawMeasure, ...]:
     )
 
 
+def type_group(author_type: str | None) -> str:
+    return _TYPE_LABELS.get(author_type or "", "Unknown")
+
+
+def model_group(author_type: str | None, author_model: str | None) -> str:
+    """An AI run's model marked "(AI)"; human runs are "Human" unless a person is named, and never
+    look like a model ("developer" is the seed's word for any human, not a model)."""
+    if author_type == "ai":
+        return f"{author_model if author_model not in _UNNAMED else 'unnamed model'} (AI)"
+    if author_type == "human":
+        return "Human" if author_model in (*_UNNAMED, HUMAN_AUTHOR) else f"{author_model} (human)"
+    return "Unknown"
+
+
 def prepare_groups(runs: pd.DataFrame, grouping: str) -> pd.DataFrame:
-    """Runs with a `group` column (Human / AI, or the model name with AI models marked as such) and the
+    """Runs with a `group` column (Human / AI, or per AI model and named human) and the
     per-1,000-line figures the summaries hold only as counts."""
     if grouping == "author_type":
-        group = runs["author_type"].map(lambda value: _TYPE_LABELS.get(value, value))
+        group = runs["author_type"].map(type_group)
     else:
-        group = runs["author_model"].where(runs["author_type"] != "ai", runs["author_model"] + " (AI)")
+        group = [model_group(kind, model) for kind, model in _authors(runs)]
     sloc = runs["sloc"].where(runs["sloc"] > 0)
     return runs.assign(group=group, security_high_per_ksloc=(1000.0 * runs["security_high"] / sloc).round(2))
 
 
 def ordered_groups(runs: pd.DataFrame) -> list[str]:
-    """The groups present, people first (Human, then developer-like names), then the rest by name."""
+    """The groups present, people first (Human, then named humans), then AI and its models by name."""
     present = [str(group) for group in runs["group"].dropna().unique()]
     return sorted(present, key=lambda group: (group != "Human", group.endswith("(AI)") or group == "AI", group))
+
+
+def _authors(runs: pd.DataFrame) -> zip[tuple[str, str]]:
+    return zip(runs["author_type"], runs["author_model"], strict=True)
+
+
+def group_palette(runs: pd.DataFrame) -> dict[str, str]:
+    """A colour for every group label either grouping can produce from these runs (pass all of the
+    user's runs, not a filtered few): a group keeps its colour across groupings and filters."""
+    labels = {type_group(kind) for kind in runs["author_type"]}
+    labels |= {model_group(kind, model) for kind, model in _authors(runs)}
+    return group_colours(sorted(labels))
 
 
 def metric_catalogue(kind: str) -> list[tuple[str, str, str]]:
@@ -155,7 +187,11 @@ def comparison_table(
         }
         for item in results
     ]
-    return pd.DataFrame.from_records(rows)
+    return _numeric(pd.DataFrame.from_records(rows))
+
+
+def _numeric(table: pd.DataFrame) -> pd.DataFrame:
+    return table.astype({column: "float64" for column in _STATISTICS if column in table.columns})
 
 
 def paired_table(results: list[PairedSamples], group_a: str, group_b: str) -> pd.DataFrame:
@@ -171,4 +207,4 @@ def paired_table(results: list[PairedSamples], group_a: str, group_b: str) -> pd
         }
         for item in results
     ]
-    return pd.DataFrame.from_records(rows)
+    return _numeric(pd.DataFrame.from_records(rows))

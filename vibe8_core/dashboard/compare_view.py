@@ -22,6 +22,8 @@ from vibe8_core.dashboard.compare import (
     paired_table,
     two_group_results,
 )
+from vibe8_core.dashboard.escape import md
+from vibe8_core.dashboard.widgets import MISSING
 from vibe8_core.statistics import MIN_RUNS_FOR_CONFIDENCE
 from vibe8_core.study.columns import LEVELS
 from vibe8_core.study.export import FORMATS, MEDIA_TYPES, export_runs, file_name
@@ -43,7 +45,7 @@ def _counts_warning(runs: pd.DataFrame, group_a: str, group_b: str) -> None:
     n_a, n_b = int(counts.get(group_a, 0)), int(counts.get(group_b, 0))
     if not enough_for_confidence(runs, group_a, group_b):
         st.warning(
-            f"Not enough data for firm conclusions: {group_a} has {n_a} run(s) and {group_b} {n_b}; "
+            f"Not enough data for firm conclusions: {md(group_a)} has {n_a} run(s) and {md(group_b)} {n_b}; "
             f"with fewer than {MIN_RUNS_FOR_CONFIDENCE} runs per group the intervals are wide and the tests weak. "
             "Treat every difference below as a hint."
         )
@@ -53,7 +55,7 @@ def two_groups(runs: pd.DataFrame, group_a: str, group_b: str) -> None:
     """Medians with 95% CIs, Mann-Whitney U, Cliff's delta and Holm's correction for every metric."""
     _counts_warning(runs, group_a, group_b)
     table = comparison_table(two_group_results(runs, group_a, group_b), group_a, group_b)
-    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, key="compare_table")
+    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, placeholder=MISSING, key="compare_table")
     st.caption(
         "Counts are per 1,000 lines. Medians with bootstrap 95% confidence intervals; Mann-Whitney U, two-sided; "
         "significant means Holm-corrected p < 0.05 across all metrics; Cliff's delta > 0 means the first group "
@@ -74,7 +76,7 @@ def paired(runs: pd.DataFrame, group_a: str, group_b: str) -> None:
     if len(pairs) < MIN_RUNS_FOR_CONFIDENCE:
         st.warning(f"Only {len(pairs)} matched project(s): the paired test is weak below {MIN_RUNS_FOR_CONFIDENCE}.")
     table = paired_table(paired_results(pairs), group_a, group_b)
-    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, key="paired_table")
+    st.dataframe(table, hide_index=True, column_config=NUMBER_FORMATS, placeholder=MISSING, key="paired_table")
     st.caption("Wilcoxon signed-rank test on each project's difference; p-values Holm-corrected across metrics.")
 
 
@@ -94,12 +96,13 @@ def _export(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], level: 
 
 def export_buttons(user_id: uuid.UUID, run_ids: Callable[[], Sequence[object]], key: str, stem: str) -> None:
     """A level picker and one download button per format for exactly the runs `run_ids` names (asked for
-    only when a button is clicked)."""
+    only when a button is clicked); each button's label says the level it downloads."""
     level_col, *buttons, _ = st.columns([2, 1, 1, 2])
     level = level_col.selectbox("Research table", LEVELS, key=f"{key}_level", format_func=lambda v: f"one row per {v}")
     for column, fmt in zip(buttons, FORMATS, strict=True):
         column.download_button(
-            f"{fmt.upper()}",
+            f"{fmt.upper()} · {level}s",  # names what this run of the page prepared (a click right after
+            # choosing another level, before the page has rerun, would otherwise get the previous table)
             partial(_export, user_id, run_ids, level, fmt),
             file_name(stem, level, fmt),
             MEDIA_TYPES[fmt],

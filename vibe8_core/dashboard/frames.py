@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from vibe8_core.scoring import RAW_MEASURES, grade_for_score, score_specs
+from vibe8_core.run_summary import RAW_MEASURES
+from vibe8_core.scoring import grade_for_score, score_specs
 from vibe8_core.store import RunHeader, RunSummaryRecord
 from vibe8_core.store.history import sort_keys
 
@@ -118,18 +119,27 @@ def history_export_columns() -> list[str]:
     ]  # fmt: skip
 
 
+EXPORT_COUNT_COLUMNS = ("files", "sloc")  # counts: exported as whole numbers, not 12.0
+
+
+def _export_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[history_export_columns()].astype(dict.fromkeys(EXPORT_COUNT_COLUMNS, "Int64"))
+
+
 def export_csv(frame: pd.DataFrame) -> bytes:
-    text: str = frame[history_export_columns()].to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+    text: str = _export_frame(frame).to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
     return text.encode()
 
 
 def export_json(frame: pd.DataFrame) -> bytes:
-    records = frame[history_export_columns()].to_dict(orient="records")
+    records = _export_frame(frame).to_dict(orient="records")
     for record in records:
         record["created_at"] = record["created_at"].isoformat()
         for key, value in record.items():
-            if isinstance(value, float) and pd.isna(value):
+            if value is pd.NA or (isinstance(value, float) and pd.isna(value)):
                 record[key] = None
+            elif key in EXPORT_COUNT_COLUMNS:
+                record[key] = int(value)
     return json.dumps(records, indent=2).encode()
 
 
@@ -141,7 +151,8 @@ def score_deltas(base: Mapping[str, float | None], other: Mapping[str, float | N
         before, after = base.get(spec.key), other.get(spec.key)
         change = None if before is None or after is None else round(after - before, 1)
         rows.append({"score": spec.label, "before": before, "after": after, "change": change})
-    return pd.DataFrame.from_records(rows, columns=["score", "before", "after", "change"])
+    frame = pd.DataFrame.from_records(rows, columns=["score", "before", "after", "change"])
+    return frame.astype({"before": "float64", "after": "float64", "change": "float64"})
 
 
 def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
@@ -152,11 +163,22 @@ def runs_by_id(frame: pd.DataFrame) -> dict[str, str]:
     return dict(zip(frame["run_id"], labels, strict=True))
 
 
-def previous_run_id(runs: pd.DataFrame) -> str:
-    """The run to compare the newest with: its project's previous run, else the run before it."""
-    newest = runs.iloc[0]
-    same = runs[(runs["project"] == newest["project"]) & (runs["run_id"] != newest["run_id"])]
-    return str((same if not same.empty else runs.iloc[1:])["run_id"].iloc[0])
+def trend_projects(runs: pd.DataFrame) -> list[str]:
+    """Projects with at least two runs, the most analyzed first (ties by name)."""
+    counts = runs["project"].value_counts()
+    repeated = counts[counts >= 2]
+    return sorted(repeated.index, key=lambda name: (-repeated[name], name))
+
+
+def default_pair(runs: pd.DataFrame) -> tuple[str, str] | None:
+    """(before, after) to compare by default: the newest run of the most recently analyzed project
+    that has two runs, and that project's run before it; None when no project has two runs (two
+    unrelated projects are never compared unasked)."""
+    for project in runs["project"]:  # newest first
+        same = runs[runs["project"] == project]
+        if len(same) >= 2:
+            return str(same["run_id"].iloc[1]), str(same["run_id"].iloc[0])
+    return None
 
 
 def ordered_unique(values: Sequence[str]) -> list[str]:

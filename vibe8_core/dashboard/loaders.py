@@ -20,6 +20,7 @@ from vibe8_core.dashboard import resources
 from vibe8_core.dashboard.authorship import split_counts
 from vibe8_core.dashboard.frames import headers_frame, runs_frame
 from vibe8_core.dashboard.trees import TreeFrames, tree_frames
+from vibe8_core.run_data import FileEntry
 from vibe8_core.service import HistoryChoices, HistoryPage, HistoryStamp, parse_run_id
 from vibe8_core.store import JobRecord, RunFilter, RunRecord, RunSort
 
@@ -71,14 +72,19 @@ def runs_for(
 
 
 @st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
-def _history_choices(user_id: uuid.UUID, stamp: HistoryStamp) -> HistoryChoices:
+def _history_choices(
+    user_id: uuid.UUID, stamp: HistoryStamp, projects: tuple[str, ...], author_type: str | None
+) -> HistoryChoices:
     del stamp
-    return resources.service().runs.history_choices(user_id)
+    return resources.service().runs.history_choices(user_id, projects, author_type)
 
 
-def history_choices(user_id: uuid.UUID) -> HistoryChoices:
-    """The user's projects, models, studies and date range, for the history's filters."""
-    return _history_choices(user_id, history_stamp(user_id))
+def history_choices(
+    user_id: uuid.UUID, projects: tuple[str, ...] = (), author_type: str | None = None
+) -> HistoryChoices:
+    """The user's projects, models, studies and date range, for the history's filters (the projects
+    of `author_type`, the models of `projects` and `author_type`)."""
+    return _history_choices(user_id, history_stamp(user_id), projects, author_type)
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=3600)
@@ -127,6 +133,12 @@ def run_tree(user_id: uuid.UUID, raw_run_id: Any) -> TreeFrames:
     return _run_tree(user_id, parse_run_id(raw_run_id))
 
 
+def file_entry(user_id: uuid.UUID, raw_run_id: Any, path: str) -> FileEntry | None:
+    """One file of the run as its typed entry (None when the run has no such file): the database picks it
+    out of the stored tree, so it is not cached (one small query per rerun, whatever the tree's size)."""
+    return resources.service().runs.file_entry(user_id, parse_run_id(raw_run_id), path)
+
+
 @st.cache_data(show_spinner=False, max_entries=512, ttl=3600)
 def _run_split(user_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, int] | None:
     with cycle_collector_paused():
@@ -138,6 +150,17 @@ def _run_split(user_id: uuid.UUID, run_id: uuid.UUID) -> dict[str, int] | None:
 def run_split(user_id: uuid.UUID, raw_run_id: Any) -> dict[str, int] | None:
     """The run's AI-written vs human-written counts (dashboard/authorship.py); None without history."""
     return _run_split(user_id, parse_run_id(raw_run_id))
+
+
+def run_source(user_id: uuid.UUID, raw_run_id: Any, path: str) -> str | None:
+    """The kept text of one of the run's files; None when it was not kept (never cached: one row)."""
+    return resources.service().runs.source(user_id, raw_run_id, path)
+
+
+def forget_run_caches() -> None:
+    """After a run's labels change in place (its id and the history's count stay the same)."""
+    user_runs.clear()
+    _run_with_previous.clear()
 
 
 def user_jobs(user_id: uuid.UUID, limit: int = 20) -> list[JobRecord]:

@@ -78,18 +78,6 @@ def check_sign_in_frontend(current: Settings) -> None:
         raise StartupError(f"Sign-in cannot work: {exc}") from None
 
 
-@st.cache_resource(show_spinner=False)
-def _runner(url: str, threads: int) -> Any:
-    # Imported here: the runner pulls in the whole analysis engine, which pages never need.
-    from vibe8_core.jobs.runner import JobRunner
-
-    current = settings()
-    runner = JobRunner(database(current), current, threads=threads)
-    runner.start()
-    log.info("embedded job runner started with %d thread(s)", threads)
-    return runner
-
-
 # Modules that take a second or more to import (scipy.stats alone ~1.3 s on this machine); loading them
 # once per process in the background means no visitor's first page pays for it.
 SLOW_IMPORTS = ("scipy.stats", "plotly.graph_objects", "vibe8_core.statistics")
@@ -113,7 +101,10 @@ def ensure_runner(current: Settings) -> bool:
     if not current.jobs.embedded_worker:
         return False
     try:
-        _runner(current.database.url, current.jobs.worker_threads)
+        # Imported here: the runner pulls in the whole analysis engine, which pages never need.
+        from vibe8_core.jobs import embedded
+
+        embedded.ensure(database(current), current)
     except ImportError as exc:  # the engine is missing from this install
         log.warning("embedded runner unavailable: %s", exc)
         return False

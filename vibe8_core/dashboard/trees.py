@@ -1,7 +1,10 @@
 """File trees shaped with pandas: one run's files, function blocks and findings, and what the pages
 draw from them (treemap nodes, one file's findings, duplicate blocks, dead code, file changes).
 
-Everything reads the stored JSON defensively (`.get`), because old runs and newer engines differ.
+The frames are built column by column from the stored JSON (a 10,000-file tree in a fraction of a
+second), with the columns the records declare: each collector's `FileFields`, `Block`, `Finding`; a
+missing key is a missing value, because old runs and newer engines differ. Where one finding or file is
+looked at, it is read into its record (`details_from_json`, `AuthorshipFileFields.pick`).
 """
 
 from __future__ import annotations
@@ -14,8 +17,13 @@ from typing import Any
 import pandas as pd
 
 from vibe8_core.collectors import registry
+from vibe8_core.collectors.authorship import BLOCK_MARK, FINDING_MARK, AuthorshipFileFields
 from vibe8_core.collectors.base import FileField
-from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, package_status
+from vibe8_core.collectors.cyclomatic import Block
+from vibe8_core.collectors.deps import DepsMetrics
+from vibe8_core.findings import FINDING_FIELDS, DeadCodeDetails, DupeDetails, details_from_json
+from vibe8_core.run_data import stored_entries
+from vibe8_core.scoring import HOTSPOT_MIN_CC, HOTSPOT_MIN_COMMITS, Metrics, package_status, typed
 
 
 def _file_fields(kind: str) -> tuple[str, ...]:
@@ -37,22 +45,18 @@ def explorer_columns() -> list[FileField]:
     return [field for spec in registry.specs() for field in spec.file_fields if field.label]
 
 
-FINDING_COLUMNS = ("path", "collector", "code", "message", "line", "column", "severity", "text", "extra", "ai")
-BLOCK_COLUMNS = ("path", "name", "kind", "line", "end_line", "complexity", "rank", "cognitive", "ai_lines")
+# A finding's and a block's stored keys (their records' fields), then authorship's mark on each.
+FINDING_COLUMNS = ("path", *FINDING_FIELDS, FINDING_MARK)
+BLOCK_COLUMNS = ("path", *Block.stored_keys(), BLOCK_MARK)
 FINDING_TEXT_COLUMNS = ("collector", "code", "message", "severity", "text")
-BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive", "ai_lines")
+BLOCK_NUMBER_COLUMNS = ("line", "end_line", "complexity", "cognitive", BLOCK_MARK)
 BLOCK_TEXT_COLUMNS = ("name", "kind", "rank")
 SEVERITY_ORDER = ("high", "medium", "low", "info")
 CC_RANKS = ("A", "B", "C", "D", "E", "F")
 
 
-def _tree_files(file_tree: Mapping[str, Any] | None) -> list[dict[str, Any]]:
-    files = (file_tree or {}).get("files")
-    return [entry for entry in files or [] if isinstance(entry, dict) and entry.get("path")]  # JSON: plain dicts
-
-
 def _columns(
-    items: list[dict[str, Any]], columns: Sequence[str], numbers: Sequence[str], texts: Sequence[str]
+    items: Sequence[Mapping[str, Any]], columns: Sequence[str], numbers: Sequence[str], texts: Sequence[str]
 ) -> dict[str, pd.Series]:
     """Columns read straight from the stored dicts (a missing key is a missing value): numbers as
     numbers (anything else NaN); text as str or None, never NaN, which is truthy (a missing
@@ -72,7 +76,7 @@ def _issues(entry: Mapping[str, Any]) -> int:
     return sum(1 for item in found if isinstance(item, dict) and item.get("severity") != "info") if found else 0
 
 
-def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+def _files_frame(entries: list[Mapping[str, Any]]) -> pd.DataFrame:
     """One row per file with every per-file metric (no blocks or findings)."""
     paths = [str(entry["path"]) for entry in entries]
     numbers, texts = file_number_columns(), file_text_columns()
@@ -81,9 +85,9 @@ def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
     frame = pd.DataFrame({"path": pd.Series(paths, dtype=str), **data})
     frame[list(numbers)] = frame[list(numbers)].astype("float64")
     frame["folder"] = [posixpath.dirname(path) or "." for path in paths]
-    attributed = frame["ai_lines"] + frame["human_lines"] + frame["automation_lines"].fillna(0)
-    frame["ai_share"] = (100.0 * frame["ai_lines"] / attributed.where(attributed > 0)).round(1)
-    frame["ai_tools"] = [", ".join(entry.get("ai_tools") or ()) for entry in entries]
+    authorship = [AuthorshipFileFields.pick(entry) for entry in entries]
+    frame["ai_share"] = pd.Series([fields.ai_share for fields in authorship], dtype="float64")
+    frame["ai_tools"] = [", ".join(fields.ai_tools or ()) for fields in authorship]
     frame["hotspot"] = (frame["commits"].fillna(0) >= HOTSPOT_MIN_COMMITS) & (
         frame["max_cc"].fillna(0) >= HOTSPOT_MIN_CC
     )
@@ -91,7 +95,7 @@ def _files_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def _nested_frame(
-    entries: list[dict[str, Any]], key: str, columns: tuple[str, ...], numbers: Sequence[str], texts: Sequence[str]
+    entries: list[Mapping[str, Any]], key: str, columns: tuple[str, ...], numbers: Sequence[str], texts: Sequence[str]
 ) -> pd.DataFrame:
     """One row per item of every file's `key` list (blocks or findings), with the file's path."""
     paths, items = [], []
@@ -103,11 +107,11 @@ def _nested_frame(
     return pd.DataFrame({"path": pd.Series(paths), **_columns(items, columns[1:], numbers, texts)})
 
 
-def _blocks_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+def _blocks_frame(entries: list[Mapping[str, Any]]) -> pd.DataFrame:
     return _nested_frame(entries, "blocks", BLOCK_COLUMNS, BLOCK_NUMBER_COLUMNS, BLOCK_TEXT_COLUMNS)
 
 
-def _findings_frame(entries: list[dict[str, Any]]) -> pd.DataFrame:
+def _findings_frame(entries: list[Mapping[str, Any]]) -> pd.DataFrame:
     frame = _nested_frame(entries, "findings", FINDING_COLUMNS, ("line",), FINDING_TEXT_COLUMNS)
     frame["extra"] = frame["extra"].map(lambda value: value if isinstance(value, dict) else {})
     return frame
@@ -127,7 +131,7 @@ class TreeFrames:
 
 
 def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
-    entries = _tree_files(file_tree)
+    entries = [entry for entry in stored_entries(file_tree) if entry.get("path")]
     return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries))
 
 
@@ -180,7 +184,7 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
             "severity": row.severity,
             "message": _finding_message(row.collector, row.message, row.extra),
             "source line": row.text or "",
-            "AI-written": _written_by_ai(row.ai),
+            "AI-written": _written_by_ai(getattr(row, FINDING_MARK)),
         }
         for row in found.itertuples(index=False)
     ]
@@ -195,7 +199,9 @@ def file_findings(tree: TreeFrames, path: str, *, min_block_cc: int = HOTSPOT_MI
             + (f" (cognitive {row.cognitive:.0f})" if pd.notna(row.cognitive) else ""),
             "source line": "",
             "AI-written": _written_by_ai(
-                None if pd.isna(row.ai_lines) else 2 * row.ai_lines > row.end_line - row.line + 1
+                None
+                if pd.isna(getattr(row, BLOCK_MARK))
+                else 2 * getattr(row, BLOCK_MARK) > row.end_line - row.line + 1
             ),
         }
         for row in blocks.itertuples(index=False)
@@ -213,9 +219,9 @@ def _written_by_ai(flag: Any) -> str:
 def file_functions(tree: TreeFrames, path: str) -> pd.DataFrame:
     """One file's functions, methods and classes with how many of their lines AI tools wrote."""
     blocks = tree.blocks[tree.blocks["path"] == path]
-    frame = blocks[["name", "kind", "line", "end_line", "complexity", "cognitive", "ai_lines"]].copy()
+    frame = blocks[["name", "kind", "line", "end_line", "complexity", "cognitive", BLOCK_MARK]].copy()
     size = frame["end_line"] - frame["line"] + 1
-    frame["AI-written %"] = (100.0 * frame["ai_lines"] / size.where(size > 0)).round(0)
+    frame["AI-written %"] = (100.0 * frame[BLOCK_MARK] / size.where(size > 0)).round(0)
     return frame.reset_index(drop=True)
 
 
@@ -226,8 +232,9 @@ def _finding_label(collector: str) -> str:
 
 def _finding_message(collector: str, message: Any, extra: Mapping[str, Any]) -> str:
     text = str(message or "")
-    if collector == "dupes" and extra.get("twin_path") and not text:
-        return f"Also at {extra['twin_path']}:{extra.get('twin_line')}"
+    details = details_from_json(collector, extra)
+    if isinstance(details, DupeDetails) and details.twin_path and not text:
+        return f"Also at {details.twin_path}:{details.twin_line}"
     return text
 
 
@@ -237,16 +244,17 @@ def duplicate_blocks(tree: TreeFrames, limit: int = 15) -> pd.DataFrame:
     rows = []
     seen: set[tuple[str, int, str, int]] = set()
     for row in dupes.itertuples(index=False):
-        extra = row.extra
+        details = details_from_json("dupes", row.extra)
+        if not isinstance(details, DupeDetails):
+            details = DupeDetails()  # a shape this engine does not know: only the finding's own line
         start = int(row.line or 0)
-        end = int(extra.get("end_line") or start)
-        twin = str(extra.get("twin_path") or "")
-        twin_start = int(extra.get("twin_line") or 0)
+        end = int(details.end_line or start)
+        twin, twin_start = details.twin_path, int(details.twin_line or 0)
         key = min((row.path, start, twin, twin_start), (twin, twin_start, row.path, start))
         if key in seen:
             continue
         seen.add(key)
-        twin_end = extra.get("twin_end_line") or twin_start
+        twin_end = details.twin_end_line or twin_start
         rows.append(
             {
                 "lines": end - start + 1,
@@ -259,35 +267,38 @@ def duplicate_blocks(tree: TreeFrames, limit: int = 15) -> pd.DataFrame:
     return frame.sort_values("lines", ascending=False, kind="stable").head(limit).reset_index(drop=True)
 
 
+def _dead_code_details(extra: Any) -> DeadCodeDetails:
+    details = details_from_json("dead_code", extra)
+    return details if isinstance(details, DeadCodeDetails) else DeadCodeDetails()
+
+
 def dead_code_list(tree: TreeFrames) -> pd.DataFrame:
     dead = tree.findings[tree.findings["collector"] == "dead_code"]
+    details = [_dead_code_details(extra) for extra in dead["extra"]]
     frame = pd.DataFrame(
         {
             "file": dead["path"],
             "line": dead["line"],
-            "kind": dead["extra"].map(lambda extra: extra.get("kind", "")),
-            "name": dead["extra"].map(lambda extra: extra.get("name", "")),
-            "confidence %": dead["extra"].map(lambda extra: extra.get("confidence")),
+            "kind": pd.Series([item.kind for item in details], index=dead.index, dtype=object),
+            "name": pd.Series([item.name for item in details], index=dead.index, dtype=object),
+            "confidence %": pd.Series([item.confidence for item in details], index=dead.index, dtype=object),
             "message": dead["message"],
         }
     )
     return frame.sort_values(["file", "line"], ignore_index=True)
 
 
-def package_health_frame(metrics: Mapping[str, Any]) -> pd.DataFrame:
-    found = metrics.get("deps")
-    deps: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+def package_health_frame(metrics: Metrics) -> pd.DataFrame:
     rows = [
         {
-            "package": item.get("name"),
-            "specifier": item.get("specifier") or "",
-            "pinned": bool(item.get("pinned")),
-            "imported": item.get("imported"),
-            "latest": item.get("latest") if item.get("latest") not in (None, "unknown") else "unknown",
+            "package": item.name,
+            "specifier": item.specifier or "",
+            "pinned": bool(item.pinned),
+            "imported": item.imported,
+            "latest": item.latest if item.latest not in (None, "unknown") else "unknown",
             "status": package_status(item),
         }
-        for item in deps.get("package_health") or []
-        if isinstance(item, Mapping)
+        for item in typed(metrics).of(DepsMetrics).package_health or ()
     ]
     return pd.DataFrame.from_records(rows, columns=["package", "specifier", "pinned", "imported", "latest", "status"])
 

@@ -24,6 +24,7 @@ from vibe8_core.analysis import AnalysisResult, NoPythonFilesError, Progress, an
 from vibe8_core.collectors.cache import tool_versions
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, source_from_json
+from vibe8_core.jobs.kept_sources import kept_sources
 from vibe8_core.sources import SourceError, prepared_source
 from vibe8_core.sources.workspace import remove_abandoned_workspaces
 from vibe8_core.store import ClaimedJob, Database, NewRun
@@ -107,6 +108,8 @@ class JobRunner:
         self._workers: list[threading.Thread] = []
         self._last_maintenance = 0.0
         self._maintenance_lock = threading.Lock()
+        self._in_hand: dict[str, str] = {}  # worker id → the job it holds (what `shutdown` hands back)
+        self._in_hand_lock = threading.Lock()
 
     # -- lifecycle ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -125,6 +128,22 @@ class JobRunner:
             self.abandon_event.set()
         for worker in self._workers:
             worker.join(timeout)
+
+    def shutdown(self, grace_s: float = 10.0) -> int:
+        """Stop now, as a server going down must: every job in hand goes back to the queue, unfinished
+        and not failed. A worker that has not let go within `grace_s` (deep inside a tool) has its
+        job released from here; its own later writes are fenced off by the claim. Returns how many
+        jobs were handed back from here."""
+        self.stop(grace_s, abandon=True)
+        with self._in_hand_lock:
+            held = dict(self._in_hand)
+        released = 0
+        for worker_id, job_id in held.items():
+            with self.db.unit_of_work() as uow:
+                released += uow.jobs.release(job_id, worker_id)
+                uow.commit()
+            log.info("job %s: returned to the queue (server stopping)", job_id)
+        return released
 
     @property
     def alive(self) -> bool:
@@ -170,7 +189,13 @@ class JobRunner:
         if job is None:
             return False
         log.info("worker %s: claimed job %s (attempt %d)", worker_id, job.job_id, job.attempts)
-        self._process(job, worker_id)
+        with self._in_hand_lock:
+            self._in_hand[worker_id] = job.job_id
+        try:
+            self._process(job, worker_id)
+        finally:
+            with self._in_hand_lock:
+                self._in_hand.pop(worker_id, None)
         return True
 
     def _process(self, job: ClaimedJob, worker_id: str) -> None:
@@ -180,20 +205,24 @@ class JobRunner:
         beater = threading.Thread(target=self._heartbeat, args=(state, worker_id, beat_stop), daemon=True)
         beater.start()
         try:
-            result, commit_sha = self._analyse(job, state)
-            self._complete(job, worker_id, result, commit_sha)
+            result, commit_sha, sources = self._analyse(job, state)
+            self._complete(job, worker_id, result, commit_sha, sources)
         except JobInterrupted:
             self._interrupted(job, worker_id, state)
         except (SourceError, NoPythonFilesError, ResultTooLargeError, SaveError) as exc:
             self._fail(job, worker_id, str(exc))
         except Exception as exc:  # noqa: BLE001 - any surprise becomes a failed job, not a dead worker
+            if self.abandon_event.is_set():  # the process is going down under the analysis: not its fault
+                log.info("job %s: interrupted by the shutdown (%s)", job.job_id, type(exc).__name__)
+                self._interrupted(job, worker_id, state)
+                return
             log.exception("job %s failed unexpectedly", job.job_id)
             self._fail(job, worker_id, f"The analysis failed unexpectedly ({type(exc).__name__}).")
         finally:
             beat_stop.set()
             beater.join()
 
-    def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None]:
+    def _analyse(self, job: ClaimedJob, state: _JobState) -> tuple[AnalysisResult, str | None, dict[str, str]]:
         def on_step(step: str) -> None:
             self._check(state)
             state.update(step=step)
@@ -207,7 +236,8 @@ class JobRunner:
             result = self._analyze(
                 source.path, settings=self.settings.engine, churn=source.is_git_checkout, progress=on_progress
             )
-            return result, source.commit_sha
+            analysed = [entry["path"] for entry in (result.file_tree or {}).get("files", [])]
+            return result, source.commit_sha, kept_sources(source.path, analysed)
 
     def _check(self, state: _JobState) -> None:
         if state.lost or state.overdue or self.abandon_event.is_set():
@@ -231,7 +261,9 @@ class JobRunner:
                 return
 
     # -- endings --------------------------------------------------------------------------------
-    def _complete(self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None) -> None:
+    def _complete(
+        self, job: ClaimedJob, worker_id: str, result: AnalysisResult, commit_sha: str | None, sources: dict[str, str]
+    ) -> None:
         source = source_from_json(job.source_kind, job.source_metadata)
         check_result_size(result, self.settings.jobs.max_result_mb)
         new = NewRun(
@@ -255,6 +287,7 @@ class JobRunner:
         try:
             with self.db.unit_of_work() as uow:
                 run = uow.runs.create(job.user_id, new)
+                uow.sources.add(run.run_id, sources)
                 if not uow.jobs.mark_completed(job.job_id, worker_id, run.run_id):
                     log.warning("job %s: lost to another worker; result discarded", job.job_id)
                     return  # rolled back: the run row goes with it

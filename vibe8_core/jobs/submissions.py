@@ -14,13 +14,13 @@ from pathlib import PurePosixPath
 
 from vibe8_core.config import Settings
 from vibe8_core.jobs.job_types import GithubSource, JobSource, UploadSource
-from vibe8_core.sources import SourceError, normalize_github_url, validate_branch, validate_upload
+from vibe8_core.sources import SourceError, normalize_github_url, prepared_source, validate_branch, validate_upload
 from vibe8_core.store import Database
 from vibe8_core.store.storable import is_storable_text
 
 AUTHOR_TYPES = ("human", "ai")
-SUGGESTED_MODELS = (
-    "developer",
+HUMAN_AUTHOR = "developer"  # the seed's label for human-written code (DATABASE.md)
+AI_MODELS = (
     "chatgpt",
     "gpt-4",
     "gpt-4o",
@@ -68,8 +68,12 @@ def check_authorship(authorship: Authorship, default_project: str) -> Authorship
         raise SubmissionError("Name the AI model that wrote the code (for example chatgpt, claude or copilot).")
     if model:
         model = model.lower()
+    if author_type == "ai" and model == HUMAN_AUTHOR:
+        raise SubmissionError(f"'{HUMAN_AUTHOR}' stands for a human author, not an AI model; name the model.")
+    if author_type == "human" and model in AI_MODELS:
+        raise SubmissionError(f"'{model}' is an AI model; choose an AI as the author, or name the human.")
     project = clean_text(authorship.project_name, "project name") or default_project
-    return Authorship(project_name=project, author_type=author_type, author_model=model or "developer")
+    return Authorship(project_name=project, author_type=author_type, author_model=model or HUMAN_AUTHOR)
 
 
 def submit_upload(
@@ -84,7 +88,19 @@ def submit_upload(
     stem = name.split(".")[0] or "upload"
     who = check_authorship(authorship, default_project=stem)
     encoded = base64.b64encode(data).decode("ascii")
+    if not name.lower().endswith(".py"):
+        _check_unpacks({"upload_filename": name, "file_data": encoded}, settings)
     return _enqueue(db, user_id, UploadSource(name, encoded, who.project_name, who.author_type, who.author_model))
+
+
+def _check_unpacks(source: dict[str, str], settings: Settings) -> None:
+    """Unpack an archive once, as the worker will (same limits, same private folder, removed at once),
+    so that one without any .py file, or one the worker would refuse, is refused now, not later."""
+    try:
+        with prepared_source("upload", source, settings.sources):
+            pass
+    except SourceError as exc:
+        raise SubmissionError(str(exc)) from None
 
 
 def submit_github(

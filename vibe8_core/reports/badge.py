@@ -7,11 +7,9 @@ shields-style badges are drawn in), so no font has to be installed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from vibe8_core.scoring import grade_for_score, run_overall
+from vibe8_core.scoring import Metrics, grade_for_score, run_overall
 
 GRADE_COLOURS = {"A": "#2e7d32", "B": "#558b2f", "C": "#b58900", "D": "#d84315", "E": "#c62828"}
 NO_GRADE_COLOUR = "#6e6e6e"
@@ -23,7 +21,7 @@ def _text_width(text: str) -> float:
     return sum(4.0 if char in _NARROW else 10.0 if char in _WIDE else _DEFAULT for char in text)
 
 
-def badge_text(metrics: Mapping[str, Any]) -> tuple[str, str]:
+def badge_text(metrics: Metrics) -> tuple[str, str]:
     """(value shown on the badge, sentence for screen readers) for a run's metrics."""
     overall = run_overall(metrics)
     grade = grade_for_score(overall)
@@ -32,7 +30,7 @@ def badge_text(metrics: Mapping[str, Any]) -> tuple[str, str]:
     return f"{grade} {overall:.0f}", f"Vibe8 code quality: grade {grade}, score {overall:.0f} out of 100"
 
 
-def badge_svg(metrics: Mapping[str, Any]) -> str:
+def badge_svg(metrics: Metrics) -> str:
     """The badge of a run, as SVG text."""
     value, spoken = badge_text(metrics)
     colour = GRADE_COLOURS.get(value.split()[0], NO_GRADE_COLOUR)

@@ -12,8 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from vibe8_core.collectors.cyclomatic import CyclomaticFileFields
 from vibe8_core.reports.fingerprints import ReportedFinding, findings_of
 from vibe8_core.reports.runs_io import EXPORT_FORMAT, RunFileError
+from vibe8_core.run_data import stored_entries
 
 
 @dataclass(frozen=True)
@@ -76,14 +78,12 @@ def compare_findings(before: Iterable[ReportedFinding], after: Iterable[Reported
 def _blocks(file_tree: Mapping[str, Any] | None) -> dict[tuple[str, str, int], tuple[str, int]]:
     """(path, qualified name, occurrence) -> (kind, complexity) of every block radon measured."""
     found: dict[tuple[str, str, int], tuple[str, int]] = {}
-    for entry in (file_tree or {}).get("files") or ():
+    for entry in stored_entries(file_tree):
         seen: dict[str, int] = {}
-        for block in entry.get("blocks") or ():
-            name = str(block.get("name", ""))
-            seen[name] = seen.get(name, -1) + 1
-            complexity = block.get("complexity")
-            if isinstance(complexity, int):
-                found[(str(entry.get("path", "")), name, seen[name])] = (str(block.get("kind", "")), complexity)
+        for block in CyclomaticFileFields.pick(entry).blocks:
+            seen[block.name] = seen.get(block.name, -1) + 1
+            if isinstance(block.complexity, int):
+                found[(str(entry.get("path", "")), block.name, seen[block.name])] = (block.kind, block.complexity)
     return found
 
 

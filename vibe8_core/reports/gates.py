@@ -20,6 +20,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from vibe8_core.collectors.security import SecurityMetrics
+from vibe8_core.run_data import RunMetrics
 from vibe8_core.scoring import GRADE_THRESHOLDS, grade_for_score, run_overall, score_specs, scores_of
 
 GRADES = tuple(grade for _, grade in GRADE_THRESHOLDS) + ("E",)
@@ -131,9 +133,8 @@ def merged(from_file: GateSpec, from_flags: GateSpec) -> GateSpec:
 
 
 def _security_counts(metrics: Mapping[str, Any]) -> dict[str, int]:
-    found = metrics.get("security")
-    section: Mapping[str, Any] = found if isinstance(found, dict) else {}
-    return {level: int(section.get(level) or 0) for level in SEVERITY_LEVELS}
+    section = RunMetrics.from_json(metrics).of(SecurityMetrics)
+    return {"high": int(section.high or 0), "medium": int(section.medium or 0), "low": int(section.low or 0)}
 
 
 def broken_gates(spec: GateSpec, metrics: Mapping[str, Any], new_findings: int | None = None) -> list[str]:

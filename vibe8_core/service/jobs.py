@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 
+from vibe8_core.jobs.control import cancel_job
 from vibe8_core.service.base import UseCases
 from vibe8_core.store import AccessError, JobRecord
 
@@ -41,3 +42,7 @@ class JobUseCases(UseCases):
                 forgotten += 1
             uow.commit()
         return forgotten
+
+    def cancel(self, user_id: uuid.UUID, job_id: str) -> None:
+        """Withdraw one of the user's queued or running jobs (see `jobs.control.cancel_job`)."""
+        cancel_job(self.db, user_id, job_id)

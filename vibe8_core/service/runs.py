@@ -10,6 +10,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from vibe8_core.jobs.control import delete_runs, reanalyse_run, relabel_run
+from vibe8_core.jobs.submissions import Authorship
+from vibe8_core.run_data import FileEntry
 from vibe8_core.service.base import UseCases
 from vibe8_core.store import NotFoundError, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
@@ -93,12 +96,18 @@ class RunUseCases(UseCases):
             rows = uow.runs.summaries_for_user(user_id, filters, sort, limit=page_size, offset=(page - 1) * page_size)
         return HistoryPage(rows, matching, page, pages, page_size)
 
-    def history_choices(self, user_id: uuid.UUID) -> HistoryChoices:
-        """The values the history's filters offer for this user."""
+    def history_choices(
+        self, user_id: uuid.UUID, projects: tuple[str, ...] = (), author_type: str | None = None
+    ) -> HistoryChoices:
+        """The values the history's filters offer for this user. The filters narrow each other, so none
+        offers a value that would show no run: the projects of the chosen author type, the models of
+        the chosen projects and author type."""
+        by_author = RunFilter(author_type=author_type)
+        by_projects = RunFilter(projects=projects, author_type=author_type)
         with self.db.unit_of_work() as uow:
             return HistoryChoices(
-                projects=tuple(uow.runs.distinct_values(user_id, "project_name")),
-                models=tuple(uow.runs.distinct_values(user_id, "author_model")),
+                projects=tuple(uow.runs.distinct_values(user_id, "project_name", by_author)),
+                models=tuple(uow.runs.distinct_values(user_id, "author_model", by_projects)),
                 studies=tuple(uow.runs.distinct_values(user_id, "study")),
                 created=uow.runs.created_range(user_id),
             )
@@ -118,6 +127,12 @@ class RunUseCases(UseCases):
         with self.db.unit_of_work() as uow:
             return uow.runs.get(parse_run_id(run_id), user_id, with_tree=with_tree)
 
+    def file_entry(self, user_id: uuid.UUID, run_id: object, path: str) -> FileEntry | None:
+        """One file of one of the user's runs, typed (None when the run has no such file)."""
+        with self.db.unit_of_work() as uow:
+            stored = uow.runs.file_entry(parse_run_id(run_id), user_id, path)
+        return None if stored is None else FileEntry.from_json(stored)
+
     def open_with_previous(self, user_id: uuid.UUID, run_id: object) -> tuple[RunRecord, RunRecord | None]:
         """One of the user's runs and the run of the same project before it (for the changes shown)."""
         with self.db.unit_of_work() as uow:
@@ -129,3 +144,23 @@ class RunUseCases(UseCases):
         with self.db.unit_of_work() as uow:
             uow.runs.delete(parse_run_id(run_id), user_id)
             uow.commit()
+
+    def delete_many(self, user_id: uuid.UUID, run_ids: list[object]) -> int:
+        """Delete several of the user's runs: all of them, or (one not theirs) none."""
+        return delete_runs(self.db, user_id, [parse_run_id(run_id) for run_id in run_ids])
+
+    def reanalyse(self, user_id: uuid.UUID, run_id: object) -> str:
+        """Queue the run's source again with its labels; the new job's id."""
+        return reanalyse_run(self.db, self.settings, user_id, parse_run_id(run_id))
+
+    def relabel(self, user_id: uuid.UUID, run_id: object, who: Authorship) -> Authorship:
+        """Correct the run's project name and who wrote it, checked as a submission's labels are."""
+        return relabel_run(self.db, user_id, parse_run_id(run_id), who)
+
+    def source(self, user_id: uuid.UUID, run_id: object, path: str) -> str | None:
+        """The kept text of one of the run's files; None when it was not kept."""
+        with self.db.unit_of_work() as uow:
+            try:
+                return uow.sources.get(parse_run_id(run_id), user_id, path)
+            except NotFoundError:
+                return None

@@ -22,6 +22,7 @@ from vibe8_core.store.errors import DatabaseFailedError, DatabaseUnavailableErro
 from vibe8_core.store.jobs import JobRepository
 from vibe8_core.store.runs import RunRepository
 from vibe8_core.store.sign_ins import SignInRepository
+from vibe8_core.store.sources import RunSourceRepository
 from vibe8_core.store.users import UserRepository
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
@@ -111,6 +112,7 @@ class UnitOfWork:
         self.runs = RunRepository(session)
         self.jobs = JobRepository(session)
         self.sign_ins = SignInRepository(session)
+        self.sources = RunSourceRepository(session)
 
     def commit(self) -> None:
         self.session.commit()

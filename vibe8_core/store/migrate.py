@@ -30,12 +30,18 @@ def downgrade(database_url: str, revision: str = "base") -> None:
     command.downgrade(alembic_config(database_url), revision)
 
 
+def current_revision(db: Database) -> str | None:
+    """The revision the database is at; None when it has no schema yet."""
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
 def require_current_schema(db: Database) -> None:
     """Refuse to work on a database that is not migrated to head, with the command that fixes it."""
     db.check_connection()
     head = ScriptDirectory.from_config(alembic_config(db.settings.url)).get_current_head()
-    with database_errors(), db.engine.connect() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
+    with database_errors():
+        current = current_revision(db)
     if current != head:
         raise DatabaseUnavailableError(
             f"The database schema is at {current or 'nothing'}, not {head}: run `python -m vibe8_core migrate`."

@@ -25,7 +25,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import FunctionElement
 
-from vibe8_core.store.storable import StorableJSON, StorableString
+from vibe8_core.store.storable import StorableJSON, StorableString, StorableText
 
 # Every text and JSON column binds through the storable boundary (NUL, lone surrogates, NaN never reach SQL).
 JSONType = StorableJSON
@@ -158,10 +158,10 @@ class AnalysisRun(Base):
     metrics: Mapped[dict[str, Any]] = mapped_column(JSONType, nullable=False)
     file_tree: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True, deferred=True)
     errors: Mapped[list[str]] = mapped_column(JSONType, nullable=False, default=list, server_default="[]")
-    # Added by migration 0003 (not in the seed): the run's scoring.RunSummary, written with the run, so
+    # Added by migration 0003 (not in the seed): the run's run_summary.RunSummary, written with the run, so
     # that a history of thousands of runs is listed without reading their metrics. NULL on older rows.
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSONType, nullable=True)
-    # Added by migration 0004 (not in the seed): the study a batch manifest put the run in, and the
+    # Added by migration 0005 (not in the seed): the study a batch manifest put the run in, and the
     # SHA-256 of an upload's bytes, so that a manifest submitted twice reuses its runs, and the versions
     # of the tools that measured it (for research exports). NULL on older rows.
     study: Mapped[str | None] = mapped_column(StorableString, nullable=True)
@@ -229,3 +229,17 @@ class SignIn(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     end_reason: Mapped[str | None] = mapped_column(StorableString, nullable=True)
+
+
+class RunSource(Base):
+    """Added by migration 0007 (not in the seed): the text of each file a run analysed, kept so that
+    a file can be read with its findings inline and an upload re-analysed without uploading it again.
+    Deleted with its run."""
+
+    __tablename__ = "run_sources"
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("analysis_runs.run_id", ondelete="CASCADE"), primary_key=True
+    )
+    path: Mapped[str] = mapped_column(StorableString, primary_key=True)
+    content: Mapped[str] = mapped_column(StorableText, nullable=False)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from vibe8_core.scoring import RunSummary
+from vibe8_core.run_summary import RunSummary
 
 
 @dataclass(frozen=True)

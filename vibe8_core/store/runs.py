@@ -2,22 +2,32 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import fields
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy import ColumnElement, bindparam, delete, func, select, text, update
 from sqlalchemy.orm import Session, undefer
 
+from vibe8_core.run_data import FileTree, RunMetrics
+from vibe8_core.run_summary import RunSummary, summarize_run
 from vibe8_core.scored_run import score_run
-from vibe8_core.scoring import RunSummary, summarize_run
 from vibe8_core.store.errors import ForbiddenError, NotFoundError
 from vibe8_core.store.history import NEWEST_FIRST, filtered, ordered
 from vibe8_core.store.models import AnalysisRun
 from vibe8_core.store.records import NewRun, RunFilter, RunHeader, RunRecord, RunSort, RunSummaryRecord
 
 _HEADER_COLUMNS = tuple(getattr(AnalysisRun, field.name) for field in fields(RunHeader))
+# One file's entry of a run's file tree, picked out by the database (a large tree is not sent whole).
+_FILE_ENTRY_SQL = {
+    "postgresql": "SELECT entry FROM analysis_runs, jsonb_array_elements(file_tree -> 'files') AS entry "
+    "WHERE run_id = :run_id AND entry ->> 'path' = :path LIMIT 1",
+    "sqlite": "SELECT entry.value FROM analysis_runs, json_each(analysis_runs.file_tree, '$.files') AS entry "
+    "WHERE run_id = :run_id AND json_extract(entry.value, '$.path') = :path LIMIT 1",
+}
 _METRICS_BATCH = 500  # runs whose metrics are read per query when summaries are computed
 _RESCORE_BATCH = 50  # runs (with their file trees) re-scored per query
 
@@ -144,13 +154,14 @@ class RunRepository:
             for run_id, metrics, file_tree, errors in self.session.execute(
                 stmt.where(AnalysisRun.run_id.in_(stale[start : start + _RESCORE_BATCH]))
             ):
-                scored = score_run(metrics or {}, file_tree)
+                tree = FileTree.from_json(file_tree) if file_tree is not None else None
+                scored = score_run(RunMetrics.from_json(metrics), tree)
                 summary = summarize_run(scored.metrics, errors or [])
                 values.append(
                     {
                         "run_id": run_id,
-                        "metrics": scored.metrics,
-                        "file_tree": scored.file_tree,
+                        "metrics": scored.metrics.to_json(),
+                        "file_tree": scored.file_tree.to_json() if scored.file_tree is not None else None,
                         "summary": summary.to_json(),
                     }
                 )
@@ -246,10 +257,27 @@ class RunRepository:
         """The run if `user_id` owns it; NotFoundError / ForbiddenError otherwise."""
         return _record(self._owned(run_id, user_id, with_tree=with_tree), with_tree=with_tree)
 
+    def file_entry(self, run_id: uuid.UUID, user_id: uuid.UUID, path: str) -> dict[str, Any] | None:
+        """One file's stored entry of the owner's run (None: no such file, or no file tree)."""
+        self._owned(run_id, user_id, with_tree=False)
+        dialect = self.session.get_bind().dialect.name
+        query = text(_FILE_ENTRY_SQL[dialect]).bindparams(bindparam("run_id", type_=AnalysisRun.run_id.type))
+        found = self.session.execute(query, {"run_id": run_id, "path": path}).scalar()
+        entry = json.loads(found) if isinstance(found, str) else found
+        return entry if isinstance(entry, dict) else None
+
     def delete(self, run_id: uuid.UUID, user_id: uuid.UUID) -> None:
         """Delete the owner's run; a job that produced it keeps `result_run_id` NULL."""
         self._owned(run_id, user_id, with_tree=False)
         self.session.execute(delete(AnalysisRun).where(AnalysisRun.run_id == run_id))
+
+    def relabel(
+        self, run_id: uuid.UUID, user_id: uuid.UUID, project_name: str, author_type: str, author_model: str | None
+    ) -> None:
+        """Change who wrote the owner's run and which project it belongs to (the figures stay)."""
+        self._owned(run_id, user_id, with_tree=False)
+        labels = {"project_name": project_name, "author_type": author_type, "author_model": author_model}
+        self.session.execute(update(AnalysisRun).where(AnalysisRun.run_id == run_id).values(**labels))
 
     def previous_in_project(self, run: RunRecord) -> RunRecord | None:
         """The same user's run of the same project just before `run` (for score deltas)."""
@@ -268,10 +296,11 @@ class RunRepository:
         found = self.session.scalars(stmt).first()
         return _record(found) if found else None
 
-    def distinct_values(self, user_id: uuid.UUID, column: str) -> list[str]:
-        """Distinct non-empty values of project_name, author_model, author_type or study among the user's runs."""
+    def distinct_values(self, user_id: uuid.UUID, column: str, within: RunFilter | None = None) -> list[str]:
+        """Distinct non-empty values of project_name, author_model, author_type or study among the user's runs
+        (those that pass `within`, if given)."""
         if column not in ("project_name", "author_model", "author_type", "study"):
             raise ValueError(f"cannot list distinct values of {column!r}")
         col = getattr(AnalysisRun, column)
-        stmt = select(col).where(AnalysisRun.user_id == user_id, col.is_not(None)).distinct().order_by(col)
-        return [value for value in self.session.scalars(stmt) if value]
+        stmt = filtered(select(col).where(col.is_not(None)), user_id, within or RunFilter())
+        return [value for value in self.session.scalars(stmt.distinct().order_by(col)) if value]

@@ -2,8 +2,8 @@
 
 PostgreSQL refuses what SQLite takes: NUL (U+0000) in a VARCHAR or in JSONB text, lone surrogates
 (file names that were not UTF-8 arrive as U+DC80..U+DCFF through `surrogateescape`, and nothing can
-encode them), and NaN or infinite numbers in JSON. Every String and JSON column of the models binds
-through `StorableString` / `StorableJSON`, so no code path can write such a value: NUL becomes
+encode them), and NaN or infinite numbers in JSON. Every String, Text and JSON column of the models
+binds through `StorableString` / `StorableText` / `StorableJSON`, so no code path can write such a value: NUL becomes
 NUL_MARKER, a lone surrogate becomes BAD_CHAR_MARKER, a non-finite number becomes null. The markers
 are visible in every page and in the command line, and a test throws generated hostile strings at
 every stored field on both databases.
@@ -16,7 +16,7 @@ import math
 import re
 from typing import Any
 
-from sqlalchemy import JSON, String, TypeDecorator
+from sqlalchemy import JSON, String, Text, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 
 NUL_MARKER = "\u2400"  # ␀ SYMBOL FOR NULL
@@ -74,6 +74,13 @@ class StorableString(TypeDecorator[str]):
 
     def process_bind_param(self, value: str | None, dialect: Any) -> str | None:
         return storable_text(value) if isinstance(value, str) else value
+
+
+class StorableText(StorableString):
+    """TEXT (a file's content) whose bound values pass through `storable_text`."""
+
+    impl = Text
+    cache_ok = True
 
 
 class StorableJSON(TypeDecorator[Any]):

@@ -12,7 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vibe8_core.scoring import RAW_MEASURES, score_specs
+from vibe8_core.run_summary import RAW_MEASURES
+from vibe8_core.scoring import score_specs
 
 Kind = Literal["str", "int", "float", "bool", "datetime"]
 Getter = Callable[[Mapping[str, Any]], Any]

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from vibe8_core.scoring import summarize_run
+from vibe8_core.run_summary import summarize_run
 from vibe8_core.store import Database, RunFilter, RunRecord
 from vibe8_core.study.columns import LEVELS, Column, columns
 

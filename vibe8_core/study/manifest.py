@@ -117,6 +117,36 @@ def parse_manifest(data: bytes) -> list[ManifestRow]:
     return rows
 
 
+def names_repository(source: str) -> bool:
+    """Whether a manifest's `source` is a repository address (else it names an archive or .py file)."""
+    return source.lower().startswith(("https://", "http://", "github.com/"))
+
+
+@dataclass(frozen=True)
+class ManifestPreview:
+    """What a manifest asks for, before anything is checked against GitHub or queued: how many rows name
+    a repository or a file, and which named files are not among the uploads (yet)."""
+
+    rows: int
+    repositories: int
+    files: int
+    missing: tuple[str, ...]
+
+    def describe(self) -> str:
+        uploaded = self.files - len(self.missing)
+        return (f"The manifest has {self.rows} row(s): {self.repositories} repository row(s) and {self.files} file "
+                f"row(s); {uploaded} of {self.files} files it names are uploaded.")  # fmt: skip
+
+
+def preview_manifest(data: bytes, has_file: Callable[[str], bool]) -> ManifestPreview:
+    """The manifest's rows counted by kind, and the file names `has_file` does not know (ManifestError if
+    the manifest cannot be read)."""
+    rows = parse_manifest(data)
+    files = [row.source for row in rows if not names_repository(row.source)]
+    missing = tuple(dict.fromkeys(name for name in files if not has_file(name)))
+    return ManifestPreview(len(rows), len(rows) - len(files), len(files), missing)
+
+
 @dataclass(frozen=True)
 class _Checked:
     """A row that passed validation: what to queue and the key that makes a resubmission a reuse."""
@@ -134,7 +164,7 @@ def _check_row(row: ManifestRow, settings: Settings, read_archive: ArchiveReader
         raise SubmissionError("The project name is empty.")
     study = clean_text(row.study, "study name")
     labels = {"study": study}
-    if row.source.lower().startswith(("https://", "http://", "github.com/")):
+    if names_repository(row.source):
         url = normalize_github_url(row.source, settings.sources)
         branch = validate_branch(row.branch)
         sha = resolve_branch_head(url, branch, settings.sources)

@@ -19,6 +19,7 @@ from vibe8_core.dashboard.compare import (
     comparison_table,
     enough_for_confidence,
     group_means,
+    group_palette,
     matched_pairs,
     paired_results,
     paired_table,
@@ -86,9 +87,10 @@ def study_report(
     pairs = matched_pairs(runs, group_a, group_b)
     n_a, n_b = int((runs["group"] == group_a).sum()), int((runs["group"] == group_b).sum())
     shown = runs[runs["group"].isin([group_a, group_b])]
-    figures = [charts.group_counts(shown, "group"), charts.radar(group_means(shown))]
+    colours = group_palette(runs)
+    figures = [charts.group_counts(shown, "group", colours), charts.radar(group_means(shown), colours)]
     figures += [  # the ten scores' distributions (every raw measure is in the table above)
-        charts.group_box(shown, m.column, "group", m.label, score=True)
+        charts.group_box(shown, m.column, "group", m.label, colours, score=True)
         for m in compared_metrics()
         if m.column.startswith("score_") and shown[m.column].notna().any()
     ]

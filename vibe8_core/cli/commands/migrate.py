@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from vibe8_core.cli.context import CliContext
 from vibe8_core.store import Database
-from vibe8_core.store.migrate import upgrade
+from vibe8_core.store.migrate import current_revision, upgrade
 
 if TYPE_CHECKING:
     from vibe8_core.cli.context import Subparsers
@@ -25,13 +25,20 @@ def cmd_migrate(args: argparse.Namespace, ctx: CliContext) -> int:
     db = Database(ctx.settings.database)
     try:
         db.check_connection()
+        before = current_revision(db)
         upgrade(ctx.settings.database.url)
+        after = current_revision(db)
         with db.unit_of_work() as uow:
             refreshed = uow.runs.refresh_summaries(everything=args.rescore)
             uow.commit()
     finally:
         db.dispose()
-    print("Database schema is up to date.")
+    if before is None:
+        print(f"Created the database schema (revision {after}).")
+    elif before != after:
+        print(f"Upgraded the database schema from revision {before} to {after}.")
+    else:
+        print(f"The database schema is already up to date (revision {after}).")
     if refreshed:
         print(f"Re-scored {refreshed:,} run(s) with today's formulas.")
     return 0

@@ -9,7 +9,7 @@ become tuples, so a record holds no list that could change under it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import Field, dataclass, field, fields, replace
 from typing import Any, Self
 
@@ -112,11 +112,6 @@ class JsonRecord:
         declared = {names[key]: value for key, value in values.items() if key in names}
         extra = {key: value for key, value in values.items() if key not in names}
         return replace(self, **declared, extra={**self.extra, **extra}) if extra else replace(self, **declared)
-
-    def items(self) -> Iterator[tuple[str, Any]]:
-        """(stored key, value) of every declared field, in stored order."""
-        for key, spec in self.json_fields():
-            yield key, getattr(self, spec.name)
 
     def _values(self) -> dict[str, Any]:
         return {spec.name: getattr(self, spec.name) for _, spec in self.json_fields()}

@@ -142,13 +142,6 @@ class FileEntry:
                 return fields
         return kind()
 
-    def value(self, key: str) -> Any:
-        """The value of a declared key, for code that walks the registry's declarations (None if none)."""
-        for fields in self.fields.values():
-            if key in fields.stored_keys():
-                return fields.value(key)
-        return self.extra.get(key)
-
     def with_fields(self, fields: FileFields) -> FileEntry:
         """The entry with the fields of the same record type replaced by `fields`."""
         name = next((name for name, held in self.fields.items() if type(held) is type(fields)), None)

@@ -10,9 +10,11 @@ from datetime import UTC, datetime
 import pandas as pd
 import pytest
 
+from vibe8_core.collectors.churn import ChurnMetrics
+from vibe8_core.collectors.size import SizeMetrics
 from vibe8_core.config import PROJECT_ROOT
 from vibe8_core.store import RunRecord
-from vibe8_core.study.columns import columns, data_dictionary
+from vibe8_core.study.columns import columns, data_dictionary, declared_key
 from vibe8_core.study.export import ExportError, encode, table
 
 TREE = {
@@ -73,3 +75,9 @@ def test_unknown_level_or_format_is_one_sentence():
         table("project", [])
     with pytest.raises(ExportError, match="The format must be one of csv, parquet."):
         encode(table("run", []), "xlsx")
+
+
+def test_every_export_column_reads_a_key_its_record_declares() -> None:
+    assert declared_key(SizeMetrics, "sloc") == "sloc" and declared_key(ChurnMetrics, "totalChurn") == "totalChurn"
+    with pytest.raises(LookupError, match="SizeMetrics declares no key 'slocs'"):
+        declared_key(SizeMetrics, "slocs")  # a renamed key fails when the columns are declared, at import

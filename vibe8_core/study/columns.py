@@ -12,6 +12,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from vibe8_core.collectors import registry
+from vibe8_core.collectors.authorship import BLOCK_MARK, AuthorshipFileFields, AuthorshipMetrics
+from vibe8_core.collectors.base import FileFields, MetricsSection
+from vibe8_core.collectors.churn import ChurnFileFields, ChurnMetrics
+from vibe8_core.collectors.cyclomatic import Block, CyclomaticFileFields, CyclomaticMetrics
+from vibe8_core.collectors.dead_code import DeadCodeFileFields, DeadCodeMetrics
+from vibe8_core.collectors.deps import DepsMetrics
+from vibe8_core.collectors.docs import DocsFileFields, DocsMetrics
+from vibe8_core.collectors.dupes import DupesFileFields, DupesMetrics
+from vibe8_core.collectors.lint import LintFileFields, LintMetrics
+from vibe8_core.collectors.mi import MiFileFields, MiMetrics
+from vibe8_core.collectors.security import SecurityFileFields, SecurityMetrics
+from vibe8_core.collectors.size import SizeFileFields, SizeMetrics
+from vibe8_core.jsonrecord import JsonRecord
+from vibe8_core.run_data import ENTRY_KEYS
 from vibe8_core.run_summary import RAW_MEASURES
 from vibe8_core.scoring import score_specs
 
@@ -76,8 +91,16 @@ IDENTITY: tuple[Column, ...] = (
 )  # fmt: skip
 
 
-def _metric(section: str, key: str, kind: Kind, meaning: str) -> Column:
-    return Column(f"{section}_{key}", kind, meaning, _path("metrics", section, key))
+def declared_key(record: type[JsonRecord], key: str, *also: str) -> str:
+    """`key`, once it is one the record declares (or one of `also`): a renamed key fails at import."""
+    if key not in (*record.stored_keys(), *also):
+        raise LookupError(f"{record.__name__} declares no key {key!r}")
+    return key
+
+
+def _metric(record: type[MetricsSection], key: str, kind: Kind, meaning: str) -> Column:
+    section = next(collector.name for collector in registry.BUILT_IN if collector.spec.metrics is record)
+    return Column(f"{section}_{key}", kind, meaning, _path("metrics", section, declared_key(record, key)))
 
 
 def _run_measures() -> tuple[Column, ...]:
@@ -109,65 +132,67 @@ RUN_METRICS: tuple[Column, ...] = (
            _per_ksloc(_path("security_high"), _path("sloc"))),
     Column("errors", "int", "How many error entries the analysis left (a collector that failed).",
            _path("error_count")),
-    _metric("size", "files", "int", "Python files analysed."),
-    _metric("size", "sloc", "int", "Source lines of code (radon raw)."),
-    _metric("size", "loc", "int", "Physical lines."),
-    _metric("size", "lloc", "int", "Logical lines."),
-    _metric("size", "comments", "int", "Comment lines."),
-    _metric("size", "blank", "int", "Blank lines."),
-    _metric("lint", "total", "int", "Ruff findings."),
-    _metric("lint", "noqa_comments", "int", "`# noqa` comments in the code."),
-    _metric("cyclomatic", "avg_cc", "float", "Mean cyclomatic complexity of a block (radon)."),
-    _metric("cyclomatic", "max_cc", "int", "Highest cyclomatic complexity of any block."),
-    _metric("cyclomatic", "blocks", "int", "Functions, methods and classes measured."),
-    _metric("docs", "documented", "int", "Definitions with a docstring."),
-    _metric("docs", "documentable", "int", "Modules, classes and functions that could have one."),
-    _metric("dead_code", "unused_symbols", "int", "Unused symbols reported by vulture."),
-    _metric("deps", "total_modules", "int", "Distinct modules imported."),
-    _metric("mi", "mi_avg", "float", "Mean maintainability index of a file (radon, 0-100)."),
-    _metric("dupes", "duplicate_lines", "int", "Lines inside duplicated blocks."),
-    _metric("security", "high", "int", "Bandit findings of high severity."),
-    _metric("security", "medium", "int", "Bandit findings of medium severity."),
-    _metric("security", "low", "int", "Bandit findings of low severity."),
-    _metric("security", "nosec_comments", "int", "`# nosec` comments in the code."),
-    _metric("churn", "total_commits", "int", "Commits in the analysed history (GitHub runs)."),
-    _metric("churn", "totalChurn", "int", "Lines added plus deleted over that history."),
-    _metric("authorship", "ai_lines", "int", "Lines last changed by a commit that an AI tool declared "
+    _metric(SizeMetrics, "files", "int", "Python files analysed."),
+    _metric(SizeMetrics, "sloc", "int", "Source lines of code (radon raw)."),
+    _metric(SizeMetrics, "loc", "int", "Physical lines."),
+    _metric(SizeMetrics, "lloc", "int", "Logical lines."),
+    _metric(SizeMetrics, "comments", "int", "Comment lines."),
+    _metric(SizeMetrics, "blank", "int", "Blank lines."),
+    _metric(LintMetrics, "total", "int", "Ruff findings."),
+    _metric(LintMetrics, "noqa_comments", "int", "`# noqa` comments in the code."),
+    _metric(CyclomaticMetrics, "avg_cc", "float", "Mean cyclomatic complexity of a block (radon)."),
+    _metric(CyclomaticMetrics, "max_cc", "int", "Highest cyclomatic complexity of any block."),
+    _metric(CyclomaticMetrics, "blocks", "int", "Functions, methods and classes measured."),
+    _metric(DocsMetrics, "documented", "int", "Definitions with a docstring."),
+    _metric(DocsMetrics, "documentable", "int", "Modules, classes and functions that could have one."),
+    _metric(DeadCodeMetrics, "unused_symbols", "int", "Unused symbols reported by vulture."),
+    _metric(DepsMetrics, "total_modules", "int", "Distinct modules imported."),
+    _metric(MiMetrics, "mi_avg", "float", "Mean maintainability index of a file (radon, 0-100)."),
+    _metric(DupesMetrics, "duplicate_lines", "int", "Lines inside duplicated blocks."),
+    _metric(SecurityMetrics, "high", "int", "Bandit findings of high severity."),
+    _metric(SecurityMetrics, "medium", "int", "Bandit findings of medium severity."),
+    _metric(SecurityMetrics, "low", "int", "Bandit findings of low severity."),
+    _metric(SecurityMetrics, "nosec_comments", "int", "`# nosec` comments in the code."),
+    _metric(ChurnMetrics, "total_commits", "int", "Commits in the analysed history (GitHub runs)."),
+    _metric(ChurnMetrics, "totalChurn", "int", "Lines added plus deleted over that history."),
+    _metric(AuthorshipMetrics, "ai_lines", "int", "Lines last changed by a commit that an AI tool declared "
             "(from git history; empty without history)."),
-    _metric("authorship", "human_lines", "int", "Lines last changed by a person (from git history)."),
-    _metric("authorship", "automation_lines", "int", "Lines last changed by a non-AI bot (from git history)."),
-    _metric("authorship", "ai_share_pct", "float", "AI-written share of attributed lines, in percent."),
-    _metric("authorship", "ai_commits", "int", "Commits an AI tool declared."),
+    _metric(AuthorshipMetrics, "human_lines", "int", "Lines last changed by a person (from git history)."),
+    _metric(AuthorshipMetrics, "automation_lines", "int", "Lines last changed by a non-AI bot (from git history)."),
+    _metric(AuthorshipMetrics, "ai_share_pct", "float", "AI-written share of attributed lines, in percent."),
+    _metric(AuthorshipMetrics, "ai_commits", "int", "Commits an AI tool declared."),
 )  # fmt: skip
 
 
-def _file(key: str, kind: Kind, meaning: str) -> Column:
-    return Column(key, kind, meaning, _path("file", key))
+def _file(record: type[FileFields] | None, key: str, kind: Kind, meaning: str) -> Column:
+    """A file-level column: a key of a collector's FileFields, or (record None) of the entry itself."""
+    stored = declared_key(FileFields, key, *ENTRY_KEYS) if record is None else declared_key(record, key)
+    return Column(key, kind, meaning, _path("file", stored))
 
 
 FILE_MEASURES: tuple[Column, ...] = (
-    _file("path", "str", "The file's path inside the project."),
-    _file("sloc", "int", "Source lines of code."),
-    _file("loc", "int", "Physical lines."),
-    _file("lloc", "int", "Logical lines."),
-    _file("comments", "int", "Comment lines."),
-    _file("blank", "int", "Blank lines."),
-    _file("avg_cc", "float", "Mean cyclomatic complexity of the file's blocks."),
-    _file("max_cc", "int", "Highest cyclomatic complexity of any block in the file."),
-    _file("mi", "float", "Maintainability index (radon, 0-100)."),
-    _file("mi_rank", "str", "Radon's maintainability rank, A (best) to C."),
-    _file("doc_covered", "int", "Definitions with a docstring."),
-    _file("doc_total", "int", "Definitions that could have one."),
-    _file("lint_count", "int", "Ruff findings in the file."),
-    _file("security_count", "int", "Bandit findings in the file."),
-    _file("dead_code_count", "int", "Vulture findings in the file."),
-    _file("duplicate_lines", "int", "Lines of the file inside duplicated blocks."),
-    _file("commits", "int", "Commits that changed the file (GitHub runs)."),
-    _file("noqa_comments", "int", "`# noqa` comments."),
-    _file("nosec_comments", "int", "`# nosec` comments."),
-    _file("severity", "float", "Vibe8's per-file severity (0-100, higher is worse; docs/METRICS.md)."),
-    _file("grade", "str", "The file's grade, A to E."),
-    _file("parse_error", "str", "Why the file could not be parsed; empty when it parsed."),
+    _file(None, "path", "str", "The file's path inside the project."),
+    _file(SizeFileFields, "sloc", "int", "Source lines of code."),
+    _file(SizeFileFields, "loc", "int", "Physical lines."),
+    _file(SizeFileFields, "lloc", "int", "Logical lines."),
+    _file(SizeFileFields, "comments", "int", "Comment lines."),
+    _file(SizeFileFields, "blank", "int", "Blank lines."),
+    _file(CyclomaticFileFields, "avg_cc", "float", "Mean cyclomatic complexity of the file's blocks."),
+    _file(CyclomaticFileFields, "max_cc", "int", "Highest cyclomatic complexity of any block in the file."),
+    _file(MiFileFields, "mi", "float", "Maintainability index (radon, 0-100)."),
+    _file(MiFileFields, "mi_rank", "str", "Radon's maintainability rank, A (best) to C."),
+    _file(DocsFileFields, "doc_covered", "int", "Definitions with a docstring."),
+    _file(DocsFileFields, "doc_total", "int", "Definitions that could have one."),
+    _file(LintFileFields, "lint_count", "int", "Ruff findings in the file."),
+    _file(SecurityFileFields, "security_count", "int", "Bandit findings in the file."),
+    _file(DeadCodeFileFields, "dead_code_count", "int", "Vulture findings in the file."),
+    _file(DupesFileFields, "duplicate_lines", "int", "Lines of the file inside duplicated blocks."),
+    _file(ChurnFileFields, "commits", "int", "Commits that changed the file (GitHub runs)."),
+    _file(LintFileFields, "noqa_comments", "int", "`# noqa` comments."),
+    _file(SecurityFileFields, "nosec_comments", "int", "`# nosec` comments."),
+    _file(None, "severity", "float", "Vibe8's per-file severity (0-100, higher is worse; docs/METRICS.md)."),
+    _file(None, "grade", "str", "The file's grade, A to E."),
+    _file(None, "parse_error", "str", "Why the file could not be parsed; empty when it parsed."),
     *(
         Column(
             f"{name}_per_ksloc",
@@ -177,13 +202,20 @@ FILE_MEASURES: tuple[Column, ...] = (
         )
         for name, tool in (("lint", "Ruff"), ("security", "Bandit"), ("dead_code", "Vulture"))
     ),
-    _file("ai_lines", "int", "Lines last changed by an AI-declared commit (from git history; empty without)."),
-    _file("human_lines", "int", "Lines last changed by a person (from git history; empty without)."),
+    _file(
+        AuthorshipFileFields,
+        "ai_lines",
+        "int",
+        "Lines last changed by an AI-declared commit (from git history; empty without).",
+    ),
+    _file(
+        AuthorshipFileFields, "human_lines", "int", "Lines last changed by a person (from git history; empty without)."
+    ),
 )
 
 
 def _block(key: str, kind: Kind, meaning: str) -> Column:
-    return Column(key, kind, meaning, _path("block", key))
+    return Column(key, kind, meaning, _path("block", declared_key(Block, key, BLOCK_MARK)))
 
 
 def _block_lines(row: Mapping[str, Any]) -> int | None:

@@ -7,6 +7,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from vibe8_core.analysis import analyze_folder
 
 from .conftest import offline_settings
@@ -96,11 +98,14 @@ def test_merges_and_reverts_since_the_cached_commit_are_blamed_again(tmp_path: P
     assert _comparable(again) == _comparable(analyze_folder(repo.path, settings=offline_settings(workers=1)).to_dict())
 
 
-def test_the_commit_graph_is_kept_in_the_cache_never_in_the_repository(tmp_path: Path) -> None:
+def test_the_commit_graph_is_kept_in_the_cache_never_in_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     repo = HistoryRepo(tmp_path / "repo")
     _first_history(repo)
     status = repo.git("status", "--porcelain", "--ignored")
-    analyze_folder(repo.path, settings=offline_settings(workers=1, cache_dir=tmp_path / "cache", cache_max_mb=64))
+    monkeypatch.chdir(tmp_path)  # the cache folder as the default names it: relative to the working folder
+    analyze_folder(repo.path, settings=offline_settings(workers=1, cache_dir=Path("cache"), cache_max_mb=64))
     assert not list((repo.path / ".git" / "objects" / "info").glob("commit-graph*"))
     assert repo.git("status", "--porcelain", "--ignored") == status
     graphs = list((tmp_path / "cache" / "commit-graph").glob("*/*/objects/info/commit-graphs/*.graph"))

@@ -43,7 +43,9 @@ def graph_home(cache_dir: Path, repository: str) -> Path:
 def commit_graph(root: Path, home: Path, timeout: float) -> Path | None:
     """An object folder under `home` with a commit-graph (changed paths included) of every commit reachable
     from the repository's refs, for `git_env(..., alternates=...)`; None when none could be written in time."""
-    objects = home / "objects"
+    objects = home.resolve() / "objects"  # git runs in the analysed folder: a relative cache path would miss
+    if os.pathsep in str(objects):  # the variable is a list of folders
+        return None
     try:
         (objects / "info").mkdir(parents=True, exist_ok=True)
         args = ["commit-graph", "write", "--reachable", "--changed-paths", "--split", "--no-progress"]

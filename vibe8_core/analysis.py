@@ -36,6 +36,7 @@ from vibe8_core.collectors.size import SizeMetrics
 from vibe8_core.collectors.workers import WorkerPool, analyse_file
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import Finding, line_text
+from vibe8_core.jsonrecord import copy_with
 from vibe8_core.run_data import FileEntry, FileTree, RunMetrics
 from vibe8_core.scored_run import score_run
 
@@ -314,7 +315,7 @@ def build_file_tree(
         findings.sort(key=lambda finding: (finding.line, finding.column or 0, finding.collector))
         stored, left_out = capped(findings, max_findings)
         kept = tuple(_with_texts(root, record.path, stored))
-        entry = dataclasses.replace(entry, fields=fields, findings=kept, findings_not_stored=left_out)
+        entry = copy_with(entry, fields=fields, findings=kept, findings_not_stored=left_out)
         for collector in registry.collectors():
             entry = collector.finish_entry(entry, findings)
         entries.append(entry)

@@ -10,7 +10,7 @@ the details were typed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
 Severity = Literal["high", "medium", "low", "info"]
@@ -75,13 +75,19 @@ DETAILS: dict[str, type[TypedDetails]] = {
 }
 
 
+DETAIL_FIELDS: dict[type[TypedDetails], tuple[str, ...]] = {
+    kind: tuple(item.name for item in fields(kind)) for kind in DETAILS.values()
+}
 DETAIL_NAMES: dict[type[TypedDetails], frozenset[str]] = {
-    kind: frozenset(item.name for item in fields(kind)) for kind in DETAILS.values()
+    kind: frozenset(names) for kind, names in DETAIL_FIELDS.items()
 }
 
 
 def details_to_json(details: Details) -> dict[str, Any]:
-    return dict(details.values) if isinstance(details, OtherDetails) else asdict(details)
+    if isinstance(details, OtherDetails):
+        return dict(details.values)
+    values = details.__dict__  # flat scalars: no deep copy (asdict would make one)
+    return {name: values[name] for name in DETAIL_FIELDS[type(details)]}
 
 
 def details_from_json(collector: str, data: Any) -> Details:

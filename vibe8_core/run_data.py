@@ -73,6 +73,17 @@ class RunMetrics:
         return replace(self, sections={**self.sections, name: section})
 
 
+_EMPTY: dict[type[FileFields], FileFields] = {}
+
+
+def _empty(kind: type[FieldsT]) -> FieldsT:
+    """The record of a file a collector wrote nothing for; one per class (records never change)."""
+    found = _EMPTY.get(kind)
+    if found is None:
+        found = _EMPTY[kind] = kind()
+    return found  # type: ignore[return-value]  # stored under its own class
+
+
 @dataclass(frozen=True)
 class EntryLayout:
     """Which record reads which keys of a file-tree entry, worked out once per tree read."""
@@ -105,7 +116,7 @@ class FileEntry:
     @classmethod
     def empty(cls, path: str, parse_error: str | None = None) -> FileEntry:
         """A file's entry before any collector fills it: every declared field at its empty value."""
-        return cls(path, {spec.name: spec.files_type() for spec in registry.specs()}, parse_error=parse_error)
+        return cls(path, {spec.name: _empty(spec.files_type) for spec in registry.specs()}, parse_error=parse_error)
 
     @classmethod
     def from_json(cls, data: Any, layout: EntryLayout | None = None) -> FileEntry:
@@ -138,9 +149,9 @@ class FileEntry:
     def of(self, kind: type[FieldsT]) -> FieldsT:
         """The fields whose record is `kind` (their empty values when no collector wrote them)."""
         for fields in self.fields.values():
-            if isinstance(fields, kind):
+            if type(fields) is kind:
                 return fields
-        return kind()
+        return _empty(kind)
 
     def with_fields(self, fields: FileFields) -> FileEntry:
         """The entry with the fields of the same record type replaced by `fields`."""

@@ -15,6 +15,7 @@ from typing import Any
 from vibe8_core import scoring
 from vibe8_core.collectors import registry
 from vibe8_core.collectors.base import CollectorSpec
+from vibe8_core.jsonrecord import copy_with
 from vibe8_core.run_data import FileEntry, FileTree, RunMetrics
 
 # The stored fields that scoring writes and that are not a collector's score: (collector, key) -> formula.
@@ -65,4 +66,4 @@ def score_run(measured: RunMetrics, file_tree: FileTree | None) -> ScoredRun:
 
 def _scored_entry(entry: FileEntry) -> FileEntry:
     severity = scoring.file_severity(entry)
-    return replace(entry, severity=severity, grade=scoring.grade_for_severity(severity))
+    return copy_with(entry, severity=severity, grade=scoring.grade_for_severity(severity))

@@ -11,7 +11,6 @@ join with blocks and findings (which other collectors produce) happens when the 
 from __future__ import annotations
 
 import bisect
-import dataclasses
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
@@ -34,6 +33,7 @@ from vibe8_core.collectors.cyclomatic import Block, CyclomaticFileFields
 from vibe8_core.collectors.signals import Attribution, CommitInfo, classify, load_signals
 from vibe8_core.config import EngineSettings
 from vibe8_core.findings import DupeDetails, Finding
+from vibe8_core.jsonrecord import copy_with
 
 if TYPE_CHECKING:
     from vibe8_core.run_data import FileEntry
@@ -137,13 +137,10 @@ class AuthorshipCollector(Collector):
 
     def finish_entry(self, entry: FileEntry, findings: Sequence[Finding]) -> FileEntry:
         """Blocks and findings come from other collectors: they learn who wrote their lines here."""
-        entry = annotate_entry(entry)
         fields = entry.of(AuthorshipFileFields)
-        if fields.ai_lines is None:
-            return entry
-        return entry.with_fields(
-            dataclasses.replace(fields, ai_finding_counts=finding_counts(findings, fields.ai_ranges))
-        )
+        if fields.ai_lines is not None:
+            fields = copy_with(fields, ai_finding_counts=finding_counts(findings, fields.ai_ranges))
+        return annotate_entry(entry, fields)
 
 
 def _partial_notes(blamed: dict[str, Any], timeout_s: float) -> list[str]:
@@ -244,10 +241,11 @@ def finding_counts(findings: Sequence[Finding], ranges: Sequence[Sequence[int]])
     return dict(sorted(counts.items()))
 
 
-def annotate_entry(entry: FileEntry) -> FileEntry:
+def annotate_entry(entry: FileEntry, fields: AuthorshipFileFields | None = None) -> FileEntry:
     """Give the entry's blocks `ai_lines` and its findings the mark `ai`, from its `ai_ranges` (null: no
-    history). Stored beside the blocks' and findings' own keys; they are authorship's figures."""
-    fields = entry.of(AuthorshipFileFields)
+    history), and set its authorship `fields` when given. Stored beside the blocks' and findings' own
+    keys; they are authorship's figures."""
+    fields = fields or entry.of(AuthorshipFileFields)
     attributed = fields.ai_lines is not None
     ranges = fields.ai_ranges
     complexity = entry.of(CyclomaticFileFields)
@@ -256,16 +254,21 @@ def annotate_entry(entry: FileEntry) -> FileEntry:
         for block in complexity.blocks
     )
     findings = tuple(
-        dataclasses.replace(
+        copy_with(
             finding,
             marks={
                 **finding.marks,
-                "ai": ai_lines_between(ranges, finding.line, finding.line) > 0 if attributed else None,
+                FINDING_MARK: ai_lines_between(ranges, finding.line, finding.line) > 0 if attributed else None,
             },
         )
         for finding in entry.findings
     )
-    return dataclasses.replace(entry.with_fields(dataclasses.replace(complexity, blocks=blocks)), findings=findings)
+    sections = {
+        name: fields if isinstance(held, AuthorshipFileFields) else copy_with(complexity, blocks=blocks)
+        if isinstance(held, CyclomaticFileFields) else held
+        for name, held in entry.fields.items()
+    }  # fmt: skip
+    return copy_with(entry, fields=sections, findings=findings)
 
 
 def block_ai_lines(block: Block) -> int | None:

@@ -241,12 +241,21 @@ def date_range(
 def runs_or_demo(
     user_id: uuid.UUID, key: str, *, allow_query: bool = False, headers_only: bool = False
 ) -> pd.DataFrame:
-    """The user's runs (with `headers_only`, who/what/when without scores: enough for a picker); with
-    none (and no ?run=… to refuse), the demo offer, and the page stops."""
+    """The user's runs (with `headers_only`, the newest PICKER_RUNS as who/what/when without scores:
+    enough for a picker, and said so when there are more); with none (and no ?run=… to refuse), the
+    demo offer, and the page stops."""
     runs = loaders.runs_for(user_id, headers_only=headers_only)
     if runs.empty and not (allow_query and st.query_params.get("run")):
         demo_offer(user_id, key=key)
         st.stop()
+    if (
+        headers_only
+        and len(runs) == loaders.PICKER_RUNS
+        and (total := loaders.history_stamp(user_id).count) > len(runs)
+    ):
+        st.caption(
+            f"The run pickers offer your newest {len(runs):,} of {total:,} runs; open an older one from History."
+        )
     return runs
 
 

@@ -115,5 +115,5 @@ def test_run_pickers_offer_the_newest_runs_and_say_where_the_others_are(many, al
         assert any("newest 7 of 60 runs" in caption.value for caption in at.caption)
     older = many[0]  # not among the seven: opened by its link, as History's "open" column does
     at = open_page(alice, "pages/run.py", run=str(older.run_id))
-    assert not at.exception and not at.error
+    assert not at.exception and not at.error, [error.value for error in at.error]
     assert any(older.project_name in heading.value for heading in at.markdown)

@@ -3,8 +3,8 @@
 Seeds a throwaway database with one user owning RUNS runs (the newest carries a FILES-file tree, the
 others small trees) and, with --users, that many other users sharing --other-runs more runs (inserted
 in bulk), then times every page's script for the first user with Streamlit's AppTest: with nothing
-cached (a fresh process), after the session has visited History (the user's runs are cached, the
-page's own run tree is not), and the median of later reruns (what every interaction costs). Each
+cached (a fresh process), after the session has visited Human vs AI (the user's whole run list is
+cached, the page's own run tree is not), and the median of later reruns (what every interaction costs). Each
 figure is wall time; the CPU time of the page's process is printed beside the first visit, because on a
 shared machine wall time mostly measures the queue for a core.
 
@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -86,37 +87,52 @@ def metrics(rng: random.Random, files: int) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def seed_others(url: str, users: int, runs: int) -> None:
-    """`runs` small runs spread over `users` other users, inserted in bulk (their pages are not timed)."""
+def _insert_runs(uow: Any, rows: Iterator[dict[str, Any]]) -> None:
+    """Insert history rows in batches of 2,000 (one INSERT each), with their summaries."""
     from sqlalchemy import insert
 
-    from vibe8_core.config import DatabaseSettings
     from vibe8_core.run_summary import summarize_run
-    from vibe8_core.store import Database
     from vibe8_core.store.models import AnalysisRun
 
-    rng = random.Random(9)
+    batch = []
+    for row in rows:
+        batch.append({**row, "errors": [], "summary": summarize_run(row["metrics"], []).to_json()})
+        if len(batch) == 2000:
+            uow.session.execute(insert(AnalysisRun), batch)
+            batch = []
+    if batch:
+        uow.session.execute(insert(AnalysisRun), batch)
+
+
+def _small_runs(rng: random.Random, owners: list[Any], runs: int, *, labelled: bool) -> Iterator[dict[str, Any]]:
+    """`runs` runs of five files (two in the tree), one a second apart, the owners taking turns; `labelled`
+    spreads them over human and AI with models, else all human."""
+    start = datetime.now(UTC) - timedelta(seconds=runs + 60)
+    for index in range(runs):
+        ai = labelled and rng.random() < 0.5
+        yield {"user_id": owners[index % len(owners)], "submission_type": "upload", "metrics": metrics(rng, 5),
+               "file_tree": {"version": 1, "files": [file_entry(rng, i) for i in range(2)]},
+               "upload_filename": f"project{index % 50}.zip", "project_name": f"project{index % 50}",
+               "author_type": "ai" if ai else "human", "author_model": rng.choice(MODELS[1:]) if ai else "developer",
+               "created_at": start + timedelta(seconds=index)}  # fmt: skip
+
+
+def seed_others(url: str, users: int, runs: int) -> None:
+    """`runs` small runs spread over `users` other users, inserted in bulk (their pages are not timed)."""
+    from vibe8_core.config import DatabaseSettings
+    from vibe8_core.store import Database
+
     db = Database(DatabaseSettings(url=url))
     with db.unit_of_work() as uow:
         owners = [uow.users.get_or_create_by_email(f"other{index}@example.com").id for index in range(users)]
-        rows = []
-        for index in range(runs):
-            measured = metrics(rng, 5)
-            tree = {"version": 1, "files": [file_entry(rng, i) for i in range(2)]}
-            rows.append({"user_id": owners[index % users], "submission_type": "upload", "metrics": measured,
-                         "file_tree": tree, "errors": [], "project_name": f"project{index % 50}",
-                         "author_type": "human", "author_model": "developer",
-                         "summary": summarize_run(measured, []).to_json()})  # fmt: skip
-            if len(rows) == 2000:
-                uow.session.execute(insert(AnalysisRun), rows)
-                rows = []
-        if rows:
-            uow.session.execute(insert(AnalysisRun), rows)
+        _insert_runs(uow, _small_runs(random.Random(9), owners, runs, labelled=False))
         uow.commit()
     db.dispose()
 
 
 def seed(url: str, runs: int, files: int) -> Any:
+    """The timed user: `runs` - 1 small runs inserted in bulk, then the newest, with a `files`-file tree,
+    stored the way the worker stores a run."""
     from vibe8_core.config import DatabaseSettings
     from vibe8_core.store import Database, NewRun
 
@@ -124,23 +140,12 @@ def seed(url: str, runs: int, files: int) -> Any:
     db = Database(DatabaseSettings(url=url))
     with db.unit_of_work() as uow:
         user = uow.users.get_or_create_by_email("bench@example.com")
-        for index in range(runs):
-            big = index == runs - 1
-            count = files if big else 5
-            ai = rng.random() < 0.5
-            new = NewRun(
-                submission_type="upload",
-                metrics=metrics(rng, count),
-                file_tree={"version": 1, "files": [file_entry(rng, i) for i in range(count)]},
-                errors=[],
-                upload_filename=f"project{index % 50}.zip",
-                project_name=f"project{index % 50}",
-                author_type="ai" if ai else "human",
-                author_model=rng.choice(MODELS[1:]) if ai else "developer",
-            )
-            uow.runs.create(user.id, new)
-            if index % 500 == 499:
-                uow.session.flush()
+        _insert_runs(uow, _small_runs(rng, [user.id], runs - 1, labelled=True))
+        new = NewRun(submission_type="upload", metrics=metrics(rng, files), errors=[],
+                     file_tree={"version": 1, "files": [file_entry(rng, i) for i in range(files)]},
+                     upload_filename="big.zip", project_name="project0", author_type="human",
+                     author_model="developer")  # fmt: skip
+        uow.runs.create(user.id, new)
         uow.commit()
     db.dispose()
     return user
@@ -159,7 +164,7 @@ def _timed_run(at: Any) -> float:
 
 
 def time_pages(user: Any, repeat: int) -> list[tuple[str, float, float, float]]:
-    """Per page: (title, nothing cached, history cached, median rerun)."""
+    """Per page: (title, nothing cached, all runs cached, median rerun)."""
     import logging
 
     import streamlit as st
@@ -175,8 +180,8 @@ def time_pages(user: Any, repeat: int) -> list[tuple[str, float, float, float]]:
             at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
             at.session_state["vibe8_user"] = user
             at.run()
-            if prime:  # a session that has already been on History: the user's runs are cached
-                at.switch_page("pages/history.py")
+            if prime:  # a session that has been on Human vs AI: the user's whole run list is cached
+                at.switch_page("pages/human_vs_ai.py")
                 _timed_run(at)
             at.switch_page(page)
             started_cpu = time.process_time()
@@ -225,7 +230,7 @@ def main() -> int:
         print(f"{args.database}: seeded {args.runs:,} runs (newest with {args.files:,} files) and "
               f"{args.other_runs:,} runs of {args.users} other users in {time.perf_counter() - started:.1f} s; "
               f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-        print(f"{'page':<15} {'nothing cached':>15} {'(CPU)':>7} {'runs cached':>12} {'rerun':>7}   (seconds)")
+        print(f"{'page':<15} {'nothing cached':>15} {'(CPU)':>7} {'all cached':>12} {'rerun':>7}   (seconds)")
         for title, cold, first, warm in time_pages(user, args.repeat):
             print(f"{title:<15} {cold:>15.3f} {CPU_FIRST[title]:>7.3f} {first:>12.3f} {warm:>7.3f}")
         print(f"load average {os.getloadavg()[0]:.1f} at the end")

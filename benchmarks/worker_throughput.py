@@ -65,10 +65,16 @@ def check_exactly_once(url: str, jobs: int) -> str:
         shared = conn.execute(
             text("SELECT count(*) FROM (SELECT result_run_id FROM jobs GROUP BY result_run_id HAVING count(*) > 1) s")
         ).scalar_one()
+        measured = conn.execute(  # a run with its lines counted, functions found and no error entry
+            text("SELECT count(*) FROM analysis_runs WHERE jsonb_array_length(errors) = 0 "
+                 "AND (metrics->'size'->>'sloc')::int > 0 AND (metrics->'cyclomatic'->>'blocks')::int > 0")
+        ).scalar_one()  # fmt: skip
     engine.dispose()
     if statuses != {"completed": jobs} or tuple(claims) != (1, 1) or runs != jobs or shared:
         raise SystemExit(f"NOT exactly once: statuses={statuses} attempts={tuple(claims)} runs={runs} shared={shared}")
-    return f"{jobs} completed, each claimed once, {runs} runs"
+    if measured != jobs:
+        raise SystemExit(f"only {measured} of {jobs} runs were fully measured (errors, or no lines/functions)")
+    return f"{jobs} completed, each claimed once, {runs} runs, all measured"
 
 
 def drain(url: str, workers: int, cache: Path) -> float:

@@ -1,26 +1,26 @@
-"""Trends: a project's scores over time, and any two runs side by side."""
+"""Trends: a project's scores over time (its runs read by the database), and any two runs side by side."""
 
 import streamlit as st
 
 from vibe8_core.dashboard import charts, loaders, widgets
-from vibe8_core.dashboard.frames import default_pair, score_deltas, trend_projects
+from vibe8_core.dashboard.frames import default_pair, score_deltas
 from vibe8_core.dashboard.run_files import run_diff
 from vibe8_core.dashboard.session import current_user
 from vibe8_core.dashboard.trees import file_changes
 from vibe8_core.scoring import score_specs, scores_of
-from vibe8_core.store import AccessError
+from vibe8_core.store import AccessError, RunFilter
 
 user = current_user()
 st.title("Trends")
-runs = widgets.runs_or_demo(user.id, key="trends_demo")
+runs = widgets.runs_or_demo(user.id, key="trends_demo", headers_only=True)  # the pickers' newest runs
 
 st.subheader("A project over time")
-repeated = trend_projects(runs)  # projects with two runs or more: the only ones with a trend
+repeated = loaders.repeated_projects(user.id)  # projects with two runs or more: the only ones with a trend
 if not repeated:
     st.info("Every project has one run so far; analyze one again later (or re-analyze it) to see its trend.")
 else:
     project = st.selectbox("Project", repeated, key="trends_project", help="Projects analyzed at least twice.")
-    history = runs[runs["project"] == project]
+    history = loaders.runs_for(user.id, RunFilter(projects=(project,)))  # that project's runs only
     labels = {f"score_{spec.key}": spec.label for spec in score_specs()}
     chosen = st.multiselect(
         "Scores", list(labels), default=["score_lint", "score_cyclomatic", "score_mi", "score_security"],

@@ -103,3 +103,17 @@ def test_the_export_holds_every_matching_run_in_the_chosen_order(many, alice, op
     exported = pd.read_csv(io.BytesIO(frames.export_csv(everything)))
     assert len(exported) == 20 and set(exported["author_type"]) == {"human"}
     assert exported["project"].tolist() == sorted(exported["project"], key=str.lower, reverse=True)
+
+
+def test_run_pickers_offer_the_newest_runs_and_say_where_the_others_are(many, alice, open_page, monkeypatch):
+    monkeypatch.setattr(loaders, "PICKER_RUNS", 7)
+    for page, key in (("pages/run.py", "run_picker"), ("pages/explorer.py", "explorer_run")):
+        at = open_page(alice, page)
+        assert not at.exception
+        picker = at.selectbox(key=key)
+        assert len(picker.options) == 7 and picker.value == str(many[-1].run_id)
+        assert any("newest 7 of 60 runs" in caption.value for caption in at.caption)
+    older = many[0]  # not among the seven: opened by its link, as History's "open" column does
+    at = open_page(alice, "pages/run.py", run=str(older.run_id))
+    assert not at.exception and not at.error, [error.value for error in at.error]
+    assert any(older.project_name in heading.value for heading in at.markdown)

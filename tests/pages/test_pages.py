@@ -331,6 +331,9 @@ def test_trends_plots_a_project_and_compares_two_runs(history, alice, open_page)
     at = open_page(alice, "pages/trends.py")
     assert not at.exception
     assert at.selectbox(key="trends_project").value == "shop"
+    assert at.selectbox(key="trends_project").options == ["shop", "lib"]  # most analysed first, by the database
+    at.selectbox(key="trends_project").set_value("lib").run()
+    assert not at.exception and at.get("plotly_chart")
     labels = [metric.label for metric in at.metric]
     assert labels == ["Files added", "Files removed", "Files better", "Files worse"]
     assert len(at.dataframe[0].value) == 10

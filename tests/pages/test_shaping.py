@@ -148,3 +148,15 @@ def test_job_progress_words_and_fractions():
     collector = job_progress(job("running", {"step": "security"}))
     assert "security" in collector.label and collector.fraction > files.fraction
     assert job_progress(job("completed", {"step": "done"})).fraction == 1.0
+
+
+def test_box_plots_of_many_runs_send_quartiles_and_outliers_not_every_run():
+    values = [float(v) for v in range(1, 1001)] + [5000.0, -4000.0]  # two far outliers
+    frame = pd.DataFrame({"group": "AI", "value": values, "project": [f"p{i}" for i in range(len(values))]})
+    box, dots = charts.group_box(frame, "value", "group", "Value", {"AI": "#f97316"}).data
+    q1, median, q3 = np.percentile(values, [25, 50, 75])
+    assert (box.q1[0], box.median[0], box.q3[0]) == (q1, median, q3) and box.y is None
+    assert (box.lowerfence[0], box.upperfence[0]) == (1.0, 1000.0)
+    assert sorted(dots.y) == [-4000.0, 5000.0] and sorted(dots.text) == ["p1000", "p1001"]
+    few = charts.group_box(frame.iloc[:10], "value", "group", "Value", {"AI": "#f97316"}).data
+    assert len(few) == 1 and len(few[0].y) == 10 and few[0].boxpoints == "all"

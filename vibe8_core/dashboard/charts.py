@@ -175,17 +175,21 @@ def group_colours(groups: list[str]) -> dict[str, str]:
 def group_box(
     frame: pd.DataFrame, column: str, group: str, title: str, colours: Mapping[str, str], *, score: bool = False
 ) -> go.Figure:
-    """One box per group with every run as a point (only the outliers once there are many runs)."""
+    """One box per group with every run as a point; beyond STRIP_MAX_POINTS runs, boxes computed here
+    from the quartiles and only the outliers drawn as points (20,000 runs would otherwise mean 20,000
+    values and labels per chart, in the page and in the browser)."""
     data = frame[[group, column, "project"]].dropna(subset=[column])
-    points = "all" if len(data) <= STRIP_MAX_POINTS else "outliers"
     fig = go.Figure()
     for name, rows in data.groupby(group, sort=True):
+        if len(data) > STRIP_MAX_POINTS:
+            fig.add_traces(_summarised_box(rows, column, label(name), colours.get(str(name), UNKNOWN_COLOUR)))
+            continue
         fig.add_trace(
             go.Box(
                 y=rows[column].to_numpy(),
                 name=label(name),
                 text=labels(rows["project"]),
-                boxpoints=points,
+                boxpoints="all",
                 jitter=0.35,
                 pointpos=-1.6,
                 marker_color=colours.get(str(name), UNKNOWN_COLOUR),
@@ -196,6 +200,27 @@ def group_box(
     if score:
         fig.update_yaxes(range=[0, 105])
     return _tidy(fig, height=300)
+
+
+def _summarised_box(rows: pd.DataFrame, column: str, name: str, colour: str) -> list[go.BaseTraceType]:
+    """A box from its quartiles (linear interpolation, as plotly's own) with whiskers at the furthest runs
+    within 1.5 IQR, and the runs beyond them as points."""
+    values = rows[column].to_numpy(dtype=float)
+    q1, median, q3 = np.percentile(values, [25, 50, 75])
+    reach = 1.5 * (q3 - q1)
+    inside = (values >= q1 - reach) & (values <= q3 + reach)
+    outliers = rows[~inside]
+    box = go.Box(x=[name], q1=[q1], median=[median], q3=[q3], lowerfence=[values[inside].min()],
+                 upperfence=[values[inside].max()], name=name, marker_color=colour, boxpoints=False)  # fmt: skip
+    points = go.Scatter(
+        x=[name] * len(outliers),
+        y=outliers[column].to_numpy(),
+        text=labels(outliers["project"]),
+        mode="markers",
+        marker={"color": colour, "size": 4},
+        hovertemplate="%{text}: %{y:.1f}<extra></extra>",
+    )
+    return [box, points]
 
 
 def radar(means: pd.DataFrame, colours: Mapping[str, str]) -> go.Figure:

@@ -24,6 +24,8 @@ from vibe8_core.run_data import FileEntry
 from vibe8_core.service import HistoryChoices, HistoryPage, HistoryStamp, parse_run_id
 from vibe8_core.store import JobRecord, RunFilter, RunRecord, RunSort
 
+PICKER_RUNS = 500  # the runs a run picker offers, newest first; older ones open from History (?run=...)
+
 
 @contextmanager
 def cycle_collector_paused() -> Iterator[None]:
@@ -55,19 +57,20 @@ def user_runs(
 ) -> pd.DataFrame:
     """The user's runs that pass `filters` (all of them by default; the database filters and sorts) as
     one row each, newest first unless `sort` says otherwise, from their stored summaries (never their
-    metrics or file trees); with `headers_only`, every run's who/what/when alone: enough for a run
-    picker, and far cheaper for the pages that show one run."""
+    metrics or file trees); with `headers_only`, the newest PICKER_RUNS runs' who/what/when alone:
+    enough for a run picker, and far cheaper for the pages that show one run."""
     del stamp  # part of the cache key only
     runs = resources.service().runs
     with cycle_collector_paused():
         if headers_only:
-            return headers_frame(runs.headers(user_id))
+            return headers_frame(runs.headers(user_id, limit=PICKER_RUNS))
         return runs_frame(runs.summaries(user_id, filters, sort))
 
 
 def runs_for(
     user_id: uuid.UUID, filters: RunFilter | None = None, sort: RunSort | None = None, *, headers_only: bool = False
 ) -> pd.DataFrame:
+    filters, sort = filters or RunFilter(), sort or RunSort()  # one cache entry per question, however asked
     return user_runs(user_id, history_stamp(user_id), filters, sort, headers_only=headers_only)
 
 
@@ -85,6 +88,17 @@ def history_choices(
     """The user's projects, models, studies and date range, for the history's filters (the projects
     of `author_type`, the models of `projects` and `author_type`)."""
     return _history_choices(user_id, history_stamp(user_id), projects, author_type)
+
+
+@st.cache_data(show_spinner=False, max_entries=64, ttl=3600)
+def _repeated_projects(user_id: uuid.UUID, stamp: HistoryStamp) -> list[str]:
+    del stamp
+    return resources.service().runs.repeated_projects(user_id)
+
+
+def repeated_projects(user_id: uuid.UUID) -> list[str]:
+    """The user's projects with two runs or more, the most analysed first (counted by the database)."""
+    return _repeated_projects(user_id, history_stamp(user_id))
 
 
 @st.cache_data(show_spinner=False, max_entries=128, ttl=3600)

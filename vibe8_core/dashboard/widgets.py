@@ -15,7 +15,7 @@ from streamlit.delta_generator import DeltaGenerator
 from vibe8_core.collectors import registry
 from vibe8_core.dashboard import loaders, resources
 from vibe8_core.dashboard.charts import GRADE_COLOURS
-from vibe8_core.dashboard.frames import runs_by_id
+from vibe8_core.dashboard.frames import headers_frame, runs_by_id
 from vibe8_core.dashboard.trees import TreeFrames
 from vibe8_core.demo import DemoError
 from vibe8_core.scoring import Metrics, grade_for_score, parsed_files, score_specs
@@ -241,12 +241,26 @@ def date_range(
 def runs_or_demo(
     user_id: uuid.UUID, key: str, *, allow_query: bool = False, headers_only: bool = False
 ) -> pd.DataFrame:
-    """The user's runs (with `headers_only`, who/what/when without scores: enough for a picker); with
-    none (and no ?run=… to refuse), the demo offer, and the page stops."""
+    """The user's runs (with `headers_only`, the newest PICKER_RUNS as who/what/when without scores:
+    enough for a picker, and said so when there are more); with none (and no ?run=… to refuse), the
+    demo offer, and the page stops."""
     runs = loaders.runs_for(user_id, headers_only=headers_only)
     if runs.empty and not (allow_query and st.query_params.get("run")):
         demo_offer(user_id, key=key)
         st.stop()
+    total = loaders.history_stamp(user_id).count if headers_only else 0
+    if total > len(runs) >= loaders.PICKER_RUNS:
+        st.caption(
+            f"The run pickers offer your newest {len(runs):,} of {total:,} runs; open an older one from History."
+        )
+    wanted = st.query_params.get("run") if allow_query else None
+    if headers_only and wanted and wanted not in set(runs["run_id"]):
+        try:  # a run older than the pickers' newest, opened by its link (History's "open"): offer it too
+            older, _ = loaders.run_with_previous(user_id, wanted)
+        except AccessError:
+            pass  # unknown, malformed or foreign: run_from_query refuses it
+        else:
+            runs = pd.concat([runs, headers_frame([older])], ignore_index=True)
     return runs
 
 

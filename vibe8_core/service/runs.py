@@ -112,15 +112,20 @@ class RunUseCases(UseCases):
                 created=uow.runs.created_range(user_id),
             )
 
+    def repeated_projects(self, user_id: uuid.UUID) -> list[str]:
+        """The user's projects analysed at least twice (the ones with a trend), the most analysed first."""
+        with self.db.unit_of_work() as uow:
+            return uow.runs.repeated_projects(user_id)
+
     def run_ids(self, user_id: uuid.UUID, filters: RunFilter, sort: RunSort) -> list[uuid.UUID]:
         """The ids of every run that passes `filters`, in `sort`'s order (what a history export holds)."""
         with self.db.unit_of_work() as uow:
             return uow.runs.run_ids_for_user(user_id, filters, sort)
 
-    def headers(self, user_id: uuid.UUID) -> list[RunHeader]:
-        """Who analysed what and when, for every run: enough for a run picker."""
+    def headers(self, user_id: uuid.UUID, limit: int | None = None) -> list[RunHeader]:
+        """Who analysed what and when, for every run (the newest `limit`): enough for a run picker."""
         with self.db.unit_of_work() as uow:
-            return uow.runs.headers_for_user(user_id)
+            return uow.runs.headers_for_user(user_id, limit=limit)
 
     def open(self, user_id: uuid.UUID, run_id: object, *, with_tree: bool = False) -> RunRecord:
         """One of the user's runs (AccessError when missing, malformed or someone else's)."""

@@ -96,17 +96,19 @@ def analyze_folder(
     cache = ResultCache(settings)
     keys = {path: cache.key_for(root / path) for path in paths} if cache.enabled else {}
     threads = ThreadPoolExecutor(max_workers=len(registry.collectors()), thread_name_prefix="vibe8-early")
-    with WorkerPool(settings.workers, settings.process_max_mb) as pool:
-        small = within_size(root, paths, settings.max_file_mb * 2**20)  # the same bound for cross-file tools
-        starting = EarlyStart(root, small, pool.submit, threads.submit, settings, churn)
-        early = _start_early_steps(starting, cache, [(path, keys.get(path)) for path in paths])
-        records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
-        log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
-        tree_keys: list[tuple[str, str | None]] = (
-            [(path, keys.get(path)) for path in paths] if complete else [("", None)]
-        )
-        results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
-    threads.shutdown(wait=False, cancel_futures=True)  # a step past its time limit is left to finish alone
+    try:
+        with WorkerPool(settings.workers, settings.process_max_mb) as pool:
+            small = within_size(root, paths, settings.max_file_mb * 2**20)  # the same bound for cross-file tools
+            starting = EarlyStart(root, small, pool.submit, threads.submit, settings, churn)
+            early = _start_early_steps(starting, cache, [(path, keys.get(path)) for path in paths])
+            records, complete = _per_file_phase(pool, root, paths, settings, report, errors, cache, keys)
+            log.debug("per-file phase: %d files in %.2f s", len(paths), time.perf_counter() - started)
+            tree_keys: list[tuple[str, str | None]] = (
+                [(path, keys.get(path)) for path in paths] if complete else [("", None)]
+            )
+            results = _project_phase(pool, root, records, settings, churn, report, cache, tree_keys, early)
+    finally:  # a step past its time limit (or a stopped analysis) leaves its thread to finish alone
+        threads.shutdown(wait=False, cancel_futures=True)
     cache.evict()
     collectors = registry.collectors()
     for collector in collectors:

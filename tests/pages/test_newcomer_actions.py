@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from tests.pages.test_pages import small_zip, texts
-from vibe8_core.dashboard import drilldown, frames
+from vibe8_core.dashboard import drilldown, frames, run_charts
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.history_view import confirmation
 from vibe8_core.dashboard.trees import tree_frames
@@ -224,8 +224,10 @@ def test_a_clicked_bar_lists_the_files_behind_it():
     assert set(behind["file"]) == set(expected["path"]) and behind["findings"].sum() == len(expected)
     ranks = drilldown.functions_of_rank(tree, "A")
     assert set(ranks["file"]) == set(tree.blocks[tree.blocks["rank"] == "A"]["path"])
-    assert drilldown.clicked_category([{"x": "B", "y": 3}], "x") == "B"
-    assert drilldown.clicked_category([], "y") is None
+    spec = run_charts.cc_rank_distribution(tree.blocks).to_dict()
+    assert [param["name"] for param in spec["params"]] == [run_charts.CLICK]  # each bar can be clicked
+    assert run_charts.clicked_value({run_charts.CLICK: [{"rank": "B"}]}, "rank") == "B"
+    assert run_charts.clicked_value({run_charts.CLICK: []}, "rank") is None
 
 
 # -- Trends -----------------------------------------------------------------------------------------------

@@ -71,6 +71,18 @@ def test_the_form_is_empty_after_a_submit(alice, open_page, seed):
     assert len(seed.jobs(alice)) == 1, "a second click queues nothing"
 
 
+def test_a_github_submit_keeps_the_github_tab_open(alice, open_page, seed):
+    at = open_page(alice, "pages/analyze.py")
+    assert [tab.label for tab in at.tabs] == ["Upload", "GitHub", "Batch (manifest)"]
+    at.session_state["analyze_tab"] = "GitHub"  # what a click on the tab sets (the tabs are keyed)
+    at.run()
+    at.text_input(key="github_url").input("https://github.com/pallets/click").run()
+    at.button(key="submit_github").click().run()
+    assert len(seed.jobs(alice)) == 1 and any("Queued" in text for text in texts(at, "success"))
+    assert at.session_state["analyze_tab"] == "GitHub", "the page stays on the tab the user submitted from"
+    assert at.text_input(key="github_url_1").value == "", "and its form is empty"
+
+
 def test_an_archive_without_python_is_refused_before_it_is_queued(alice, open_page, seed):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:

@@ -131,6 +131,7 @@ def _walk(base, server_log, page) -> None:
     page.wait_for_function("before => window.location.href !== before", arg=before)
     picked = parse_qs(urlsplit(page.url).query)["file"][0]
     page.wait_for_function(SELECTBOX_SHOWS, arg=picked)  # the findings below are that file's
+    when_idle(page)
     file_box.click()
     page.get_by_role("option", name="calc/bad.py").click()
     page.get_by_role("link", name="Read the source with its findings inline").click()

@@ -134,6 +134,7 @@ def _walk(base, server_log, page) -> None:
     when_idle(page)
     file_box.click()
     page.get_by_role("option", name="calc/bad.py").click()
+    when_idle(page)  # the link below names the file the page has just switched to
     page.get_by_role("link", name="Read the source with its findings inline").click()
     page.get_by_role("heading", name="Source view").wait_for()
     page.get_by_text("return eval(command)").first.wait_for()

@@ -118,6 +118,8 @@ def test_charts_draw_what_the_frames_hold():
     chart = run_charts.security_by_test(tree.findings)
     drawn = chart.data.set_index(["severity", "code"])["findings"].to_dict()
     assert drawn == security.groupby(["severity", "code"]).size().to_dict()
+    ends = chart.data.groupby("code")["end"].max()  # segments end to end: each bar is its test's total
+    assert ends.to_dict() == security.groupby("code").size().to_dict()
     levels = [s for s in trees.SEVERITY_ORDER if s in set(security["severity"])]
     assert chart.to_dict()["encoding"]["color"]["scale"]["domain"] == levels  # high first
     histogram = run_charts.mi_histogram(tree.files)

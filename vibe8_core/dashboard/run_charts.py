@@ -76,28 +76,31 @@ def mi_histogram(files: pd.DataFrame) -> alt.LayerChart:
 
 
 def security_by_test(findings: pd.DataFrame) -> alt.Chart:
-    """Bandit findings per test, stacked by severity (the most findings on top)."""
+    """Bandit findings per test, one segment per severity laid end to end (high first), the test with
+    the most findings on top. The segments' ends are computed here (`start`, `end`), not left to
+    Vega-Lite's stacking."""
     security = findings[findings["collector"] == "security"]
-    data = security.groupby(["code", "severity"]).size().rename("findings").reset_index()
-    levels = [level for level in SEVERITY_ORDER if level in set(data["severity"])]
+    levels = [level for level in SEVERITY_ORDER if level in set(security["severity"])]
+    counts = security.groupby(["code", "severity"]).size().rename("findings").reset_index()
+    counts["rank"] = counts["severity"].map(levels.index)
+    data = counts.sort_values(["code", "rank"], ignore_index=True)
+    data["end"] = data.groupby("code")["findings"].cumsum()
+    data["start"] = data["end"] - data["findings"]
+    totals = data.groupby("code")["findings"].sum().sort_values(ascending=False, kind="stable")
     chart = (
-        alt.Chart(data, height=max(220, 28 * data["code"].nunique() + 60))
+        alt.Chart(data.drop(columns="rank"), height=max(220, 36 * len(totals) + 120))  # room for the legend
         .mark_bar()
         .encode(
-            x=alt.X("findings:Q", stack="zero", title="findings", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y(
-                "code:N", sort=alt.EncodingSortField("findings", op="sum", order="descending"), title="bandit test"
-            ),
+            x=alt.X("start:Q", title="findings", axis=alt.Axis(tickMinStep=1, format="d")),
+            x2="end:Q",
+            y=alt.Y("code:N", sort=list(totals.index), title="bandit test"),
             color=alt.Color(
                 "severity:N",
                 scale=alt.Scale(domain=levels, range=[SEVERITY_COLOURS[level] for level in levels]),
-                sort=levels,
                 legend=alt.Legend(orient="bottom"),
             ),
-            order=alt.Order("severity_rank:Q"),
             tooltip=["code", "severity", "findings"],
         )
-        .transform_calculate(severity_rank=f"indexof({levels!r}, datum.severity)")
     )
     return _clickable(chart, "code")
 
@@ -115,7 +118,7 @@ def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> alt.Chart:
         }
     )
     chart = (
-        alt.Chart(data, height=max(220, 26 * len(data) + 60))
+        alt.Chart(data, height=max(220, 30 * len(data) + 60))
         .mark_bar(color="#4f46e5")
         .encode(
             x=alt.X("findings:Q", title="findings", axis=alt.Axis(tickMinStep=1, format="d")),

@@ -123,6 +123,10 @@ def _walk(base, server_log, page) -> None:
     page.locator(CHART).first.wait_for(state="visible")
     run_url = page.url
     shot("3_run")
+    complexity = page.get_by_test_id("stVegaLiteChart").first  # radon ranks: a click on a bar lists its functions
+    when_idle(page)
+    complexity.locator("g.mark-rect path").first.click()
+    page.get_by_text("Files behind rank A").wait_for()
     page.get_by_role("link", name="Explore the files").click()
     page.get_by_role("heading", name="Findings in one file").wait_for()
     file_box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text("File", exact=True))

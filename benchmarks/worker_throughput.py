@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -77,21 +78,30 @@ def check_exactly_once(url: str, jobs: int) -> str:
     return f"{jobs} completed, each claimed once, {runs} runs, all measured"
 
 
-def drain(url: str, workers: int, cache: Path) -> float:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def drain(url: str, workers: int, cache: Path) -> tuple[float, float]:
+    """Wall seconds until the last worker exits, and the CPU seconds the workers (and the tools they ran)
+    used: on a shared machine the second says what the jobs cost, the first how long the queue for a
+    core was."""
     env = {**os.environ, "DATABASE_URL": url, "VIBE8_ANALYSIS_WORKERS": "1", "VIBE8_CACHE_DIR": str(cache),
            "VIBE8_PACKAGE_INDEX_URL": "http://127.0.0.1:9/pypi", "VIBE8_PACKAGE_INDEX_TIMEOUT": "0.2",
            "DB_POOL_SIZE": "3", "DB_MAX_OVERFLOW": "0"}  # fmt: skip
     command = [sys.executable, "-m", "vibe8_core", "worker", "--drain"]
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     processes = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL) for _ in range(workers)]
     codes = [process.wait() for process in processes]
     elapsed = time.perf_counter() - started
     if any(codes):
         raise SystemExit(f"a worker failed: exit codes {codes}")
-    return elapsed
+    return elapsed, _children_cpu() - cpu_before
 
 
-def one_round(server: str, jobs: int, workers: int) -> tuple[float, str]:
+def one_round(server: str, jobs: int, workers: int) -> tuple[float, float, str]:
     from tests.conftest import throwaway_postgres_database
     from vibe8_core.store.migrate import upgrade
 
@@ -99,8 +109,8 @@ def one_round(server: str, jobs: int, workers: int) -> tuple[float, str]:
         upgrade(url)
         queue_jobs(url, jobs)
         with tempfile.TemporaryDirectory(prefix="vibe8-bench-cache-") as cache:
-            elapsed = drain(url, workers, Path(cache))
-        return elapsed, check_exactly_once(url, jobs)
+            elapsed, cpu = drain(url, workers, Path(cache))
+        return elapsed, cpu, check_exactly_once(url, jobs)
 
 
 def main() -> int:
@@ -110,10 +120,11 @@ def main() -> int:
     parser.add_argument("--server", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start")
-    print(f"{'workers':>7} {'jobs':>6} {'seconds':>8} {'jobs/min':>9}  check")
+    print(f"{'workers':>7} {'jobs':>6} {'seconds':>8} {'jobs/min':>9} {'CPU s':>7} {'CPU/job':>8} {'load':>5}  check")
     for workers in [int(value) for value in args.workers.split(",")]:
-        elapsed, check = one_round(args.server, args.jobs, workers)
-        print(f"{workers:>7} {args.jobs:>6} {elapsed:>8.1f} {60 * args.jobs / elapsed:>9.1f}  {check}", flush=True)
+        elapsed, cpu, check = one_round(args.server, args.jobs, workers)
+        print(f"{workers:>7} {args.jobs:>6} {elapsed:>8.1f} {60 * args.jobs / elapsed:>9.1f} {cpu:>7.1f} "
+              f"{cpu / args.jobs:>8.3f} {os.getloadavg()[0]:>5.1f}  {check}", flush=True)  # fmt: skip
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
     return 0
 

@@ -5,7 +5,7 @@ import streamlit as st
 from vibe8_core.dashboard import batch_view, forms, loaders, resources, widgets
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.forms import authorship_problem, github_url_problem
-from vibe8_core.dashboard.job_board import draw_job_board
+from vibe8_core.dashboard.job_board import ACTIVE_REFRESH_S, draw_job_board, refresh_interval
 from vibe8_core.dashboard.session import current_user, fragment_user
 from vibe8_core.jobs.submissions import AI_MODELS, HUMAN_AUTHOR, Authorship, SubmissionError
 from vibe8_core.store import DatabaseFailedError, RetryError
@@ -136,7 +136,13 @@ with batch_tab:
     batch_view.batch_tab(user.id, settings)
 
 
-@st.fragment(run_every=1.5)
+try:
+    pace = refresh_interval(loaders.user_jobs(user.id))
+except DatabaseFailedError:
+    pace = ACTIVE_REFRESH_S  # the list below says so, and tries again soon
+
+
+@st.fragment(run_every=pace)
 def job_board() -> None:
     """Live progress of this user's jobs; only reads. A finished job is kept in the session with its link,
     and a full rerun (not this board) deletes it; buttons write through their callbacks."""
@@ -146,10 +152,11 @@ def job_board() -> None:
     except DatabaseFailedError:
         st.warning("Your analyses could not be read just now; this list retries by itself.")
         return
-    if draw_job_board(user.id, jobs, forget_jobs, retry_job, seen_key=SEEN_KEY):
-        st.rerun()  # the full run forgets the jobs just shown, outside this polling board
+    finished = draw_job_board(user.id, jobs, forget_jobs, retry_job, seen_key=SEEN_KEY)
+    if finished or refresh_interval(jobs) != pace:
+        st.rerun()  # the full run forgets the jobs just shown, and sets the list's pace anew
 
 
-batch_view.batch_board(user.id)
+batch_view.paced_batch_board(user.id)
 st.subheader("Your analyses")
 job_board()

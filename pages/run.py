@@ -8,9 +8,9 @@ from vibe8_core.collectors.deps import DepsMetrics
 from vibe8_core.collectors.lint import LintMetrics
 from vibe8_core.collectors.security import SecurityMetrics
 from vibe8_core.collectors.size import SizeMetrics
-from vibe8_core.dashboard import charts, loaders, run_actions, widgets
+from vibe8_core.dashboard import loaders, run_actions, run_charts, widgets
 from vibe8_core.dashboard.authorship_views import run_authorship_panel
-from vibe8_core.dashboard.drilldown import clicked_category, files_with_rule, functions_of_rank
+from vibe8_core.dashboard.drilldown import files_with_rule, functions_of_rank
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.findings_panel import files_behind
 from vibe8_core.dashboard.session import current_user
@@ -73,15 +73,15 @@ with left:
         if blocks.empty:
             st.info("No functions or classes found.")
         else:
-            clicked = st.plotly_chart(charts.cc_rank_distribution(blocks), key="cc", on_select="rerun")
-            if rank := clicked_category(clicked.selection.points, "x"):
+            clicked = st.altair_chart(run_charts.cc_rank_distribution(blocks), key="cc", on_select="rerun")
+            if rank := run_charts.clicked_value(clicked.selection, "rank"):
                 files_behind(functions_of_rank(tree, rank), str(run.run_id), f"rank {rank}", key="cc_files")
     sec = metrics.of(SecurityMetrics)
     counts = f"{sec.high or 0} high, {sec.medium or 0} medium, {sec.low or 0} low"
     with widgets.panel("Security", f"Bandit findings by test and severity: {counts}; click a bar."):
         if "security" in has:
-            clicked = st.plotly_chart(charts.security_by_test(findings), key="security", on_select="rerun")
-            if test := clicked_category(clicked.selection.points, "y"):
+            clicked = st.altair_chart(run_charts.security_by_test(findings), key="security", on_select="rerun")
+            if test := run_charts.clicked_value(clicked.selection, "code"):
                 files_behind(files_with_rule(tree, "security", test), str(run.run_id), test, key="security_files")
         else:
             st.success("No security findings.")
@@ -105,15 +105,15 @@ with right:
         if files["mi"].isna().all():
             st.info("No maintainability figures.")
         else:
-            st.plotly_chart(charts.mi_histogram(files), key="mi")
+            st.altair_chart(run_charts.mi_histogram(files), key="mi")
     total = metrics.of(LintMetrics).total or 0
     lint_caption = (
         f"The most frequent ruff rules among {total:,} findings; click a bar." if total else "What ruff reports."
     )
     with widgets.panel("Linting", lint_caption):
         if "lint" in has:
-            clicked = st.plotly_chart(charts.lint_by_rule(findings), key="lint", on_select="rerun")
-            if rule := clicked_category(clicked.selection.points, "y"):
+            clicked = st.altair_chart(run_charts.lint_by_rule(findings), key="lint", on_select="rerun")
+            if rule := run_charts.clicked_value(clicked.selection, "code"):
                 files_behind(files_with_rule(tree, "lint", rule), str(run.run_id), rule, key="lint_files")
         else:
             st.success("No lint findings.")
@@ -126,7 +126,7 @@ with right:
         if files["commits"].isna().all():
             st.info("No git history: churn is measured for GitHub repositories.")
         else:
-            st.plotly_chart(charts.hotspots(files), key="churn")
+            st.altair_chart(run_charts.hotspots(files), key="churn")
 
 size = metrics.of(SizeMetrics)
 st.caption(

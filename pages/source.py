@@ -5,7 +5,7 @@ import streamlit as st
 from vibe8_core.dashboard import loaders, widgets
 from vibe8_core.dashboard.findings_panel import findings_filters
 from vibe8_core.dashboard.session import current_user
-from vibe8_core.dashboard.source_view import source_html
+from vibe8_core.dashboard.source_view import ai_line_numbers, source_html
 from vibe8_core.dashboard.trees import file_findings
 
 user = current_user()
@@ -25,4 +25,7 @@ if source is None:
     st.dataframe(shown, hide_index=True, placeholder=widgets.MISSING, key="source_findings")
 else:
     line = st.query_params.get("line")
-    st.html(source_html(source, shown, focus=int(line) if line and line.isdigit() else None))
+    ai_lines = ai_line_numbers(tree.ai_ranges.get(path, ()))
+    if ai_lines:
+        st.caption(f"{len(ai_lines):,} lines marked AI: AI tools wrote them, as git history declares.")
+    st.html(source_html(source, shown, ai_lines=ai_lines, focus=int(line) if line and line.isdigit() else None))

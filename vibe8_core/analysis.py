@@ -369,7 +369,9 @@ def render_summary(result: AnalysisResult) -> str:
         f"{_figure(churn.total_churn)} lines changed, score {_figure(churn.churn_score)}",
         f"  authorship     {_authorship_line(m.of(AuthorshipMetrics))}",
     ]
-    worst = sorted(FileTree.from_json(result.file_tree), key=lambda entry: -entry.severity)[:5]
+    stored = [item for item in result.file_tree.get("files") or () if isinstance(item, dict)]
+    stored.sort(key=lambda item: -float(item.get("severity") or 0.0))  # read only the five shown as records
+    worst = [FileEntry.from_json(item) for item in stored[:5]]
     if worst:
         lines.append("Most severe files:")
         lines += [f"  {entry.grade} {entry.severity:5.1f}  {entry.path}" for entry in worst]

@@ -47,6 +47,14 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def when_idle(page: Any) -> None:
+    """Wait until no script run is going (Streamlit shows its running indicator during one), as a person
+    would before clicking: Streamlit resets button clicks when a run ends, so a click that arrives during
+    one (the run a file upload or a committed text field starts) can be forgotten."""
+    page.wait_for_timeout(500)  # the indicator appears a moment after a run starts
+    page.get_by_test_id("stStatusWidgetRunningIcon").wait_for(state="detached")
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Path:
     if not CHROMIUM.exists():

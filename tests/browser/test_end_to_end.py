@@ -8,7 +8,7 @@ import zipfile
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.conftest import ARTIFACTS, when_idle
 
 BAD_MODULE = """import os
 import subprocess
@@ -43,9 +43,6 @@ def project_zip() -> bytes:
 
 
 @pytest.mark.browser
-# Reruns (pytest-rerunfailures): Streamlit can drop a click that lands while the Analyze page's 1.5 s
-# job-list fragment redraws; a real defect fails all three attempts. Known, to be fixed in the page.
-@pytest.mark.flaky(reruns=2)
 def test_upload_progress_run_explorer_and_human_vs_ai(app_url, browser_page):
     page = browser_page
     shot = lambda name: page.screenshot(path=str(ARTIFACTS / f"e2e_{name}.png"))  # noqa: E731
@@ -57,6 +54,8 @@ def test_upload_progress_run_explorer_and_human_vs_ai(app_url, browser_page):
     )
     page.get_by_text("calc.zip").first.wait_for()
     page.get_by_label("Project name").first.fill("calculator")
+    page.get_by_label("Project name").first.press("Tab")
+    when_idle(page)
     page.get_by_role("button", name="Analyze upload").click()
     page.get_by_text("Queued. Progress is shown below").wait_for()
     shot("1_queued")

@@ -123,8 +123,14 @@ def test_workers_that_cannot_run_at_all_fail_fast() -> None:
     assert list(reasons.values()).count("the worker process crashed on this file") == 3
 
 
-def test_a_pool_that_cannot_take_a_task_is_rebuilt_and_the_file_retried(monkeypatch) -> None:
-    """A SIGTERM to the process group kills the forkserver: the next submit is refused (ConnectionRefused)."""
+@pytest.mark.parametrize(
+    "refusal",
+    [ConnectionRefusedError(111, "Connection refused"), EOFError("unexpected EOF")],
+    ids=["forkserver-gone", "forkserver-killed-mid-start"],
+)
+def test_a_pool_that_cannot_take_a_task_is_rebuilt_and_the_file_retried(monkeypatch, refusal) -> None:
+    """A SIGTERM to the process group kills the forkserver: the next submit is refused (ConnectionRefused),
+    or, when it dies while starting a worker process, its reply ends early (EOFError)."""
     from concurrent.futures import ProcessPoolExecutor
 
     real_submit, refusals = ProcessPoolExecutor.submit, []
@@ -132,7 +138,7 @@ def test_a_pool_that_cannot_take_a_task_is_rebuilt_and_the_file_retried(monkeypa
     def refuse_once(self, function, *args):
         if not refusals:
             refusals.append(args)
-            raise ConnectionRefusedError(111, "Connection refused")
+            raise refusal
         return real_submit(self, function, *args)
 
     monkeypatch.setattr(ProcessPoolExecutor, "submit", refuse_once)

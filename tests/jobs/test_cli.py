@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +205,15 @@ def test_every_command_module_registers_its_commands() -> None:
         "demo",
         "serve",
     }
+
+
+def test_the_command_line_starts_without_pandas() -> None:
+    """pandas costs a third of a second to import; only the research export needs it (start-up of every command,
+    and of every `analyze` in CI, pays for what the command line imports)."""
+    probe = (
+        "import sys, importlib\n"
+        "importlib.import_module('vibe8_core.cli.main').build_parser()\n"
+        "print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -122,3 +122,19 @@ def test_human_vs_ai_inside_repositories(stored, alice, open_page):
     pairs = at.dataframe[3].value
     assert sorted(pairs["repository"]) == ["repo0", "repo1", "repo2"]
     assert at.get("plotly_chart")
+
+
+def test_the_source_view_marks_the_lines_ai_tools_wrote(stored, alice, open_page, page_env):
+    run, text = stored[0], HUMAN_CODE + AI_CODE  # core/sums.py of repo0, as _repository wrote it
+    with page_env.unit_of_work() as uow:
+        uow.sources.add(run.run_id, {"core/sums.py": text})
+        uow.commit()
+    at = open_page(alice, "pages/source.py", run=str(run.run_id), file="core/sums.py")
+    assert not at.exception
+    body = at.get("html")[0].proto.body
+    marked = {number for number, line in enumerate(text.splitlines(), 1)
+              if f'<td class="n">{number}</td><td class="ai" title="written by AI">AI</td>' in body}  # fmt: skip
+    lines = text.splitlines()
+    assert any("def pick" in lines[number - 1] for number in marked)
+    assert not any(line in lines[number - 1] for number in marked for line in ("def total", "result = 0"))
+    assert any("lines marked AI" in caption for caption in texts(at, "caption"))

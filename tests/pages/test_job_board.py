@@ -47,3 +47,15 @@ def test_the_polling_board_never_writes(alice, open_page, seed, page_env, commit
     at.button(key=f"dismiss_{bad}").click().run()
     assert not at.exception and seed.jobs(alice) == []
     assert commits and not any(commits), "every write happened outside the polling board"
+
+
+def test_the_job_list_refreshes_often_only_while_a_job_waits_or_runs():
+    """Each refresh is a script run, at whose end Streamlit forgets any click that arrived meanwhile."""
+    from types import SimpleNamespace
+
+    from vibe8_core.dashboard.job_board import ACTIVE_REFRESH_S, IDLE_REFRESH_S, refresh_interval
+
+    jobs = lambda *statuses: [SimpleNamespace(status=status) for status in statuses]  # noqa: E731
+    assert refresh_interval(jobs()) == refresh_interval(jobs("completed", "failed")) == IDLE_REFRESH_S
+    assert refresh_interval(jobs("failed", "pending")) == refresh_interval(jobs("running")) == ACTIVE_REFRESH_S
+    assert IDLE_REFRESH_S >= 5 * ACTIVE_REFRESH_S

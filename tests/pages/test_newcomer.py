@@ -4,6 +4,7 @@ stable group colours, whole-number exports, plain wording; the favicon is drawn 
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 
@@ -122,3 +123,19 @@ def test_not_measured_does_not_repeat_itself():
     said = widgets.not_measured("does not parse: syntax error at line 3 (invalid syntax)")
     assert said == "Not measured: this file does not parse: syntax error at line 3 (invalid syntax)."
     assert widgets.not_measured("too large to analyse (12.0 MB)") == "Not measured: too large to analyse (12.0 MB)."
+
+
+BRITISH_VERB = re.compile(r"\banalys(e|ed|es|ing)\b", re.IGNORECASE)  # "analyses" the noun is fine in context
+
+
+def test_every_page_says_analyze_never_analyse(seed, alice, open_page):
+    run = seed.run(alice, make_run(project="calc"))
+    seed.run(alice, make_run(project="calc", seed=2))
+    pages = ("analyze", "history", "run", "explorer", "source", "human_vs_ai", "trends")
+    for page in pages:
+        at = open_page(alice, f"pages/{page}.py", run=str(run.run_id))
+        assert not at.exception, page
+        shown = [text for kind in ("title", "subheader", "caption", "info", "success", "warning", "markdown")
+                 for text in texts(at, kind)] + [button.label for button in at.button]  # fmt: skip
+        said = [text for text in shown if BRITISH_VERB.search(text) and "analyses" not in text.lower()]
+        assert not said, (page, said)

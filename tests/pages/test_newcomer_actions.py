@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from tests.pages.test_pages import small_zip, texts
-from vibe8_core.dashboard import drilldown, frames
+from vibe8_core.dashboard import drilldown, frames, run_charts
 from vibe8_core.dashboard.escape import md
 from vibe8_core.dashboard.history_view import confirmation
 from vibe8_core.dashboard.trees import tree_frames
@@ -69,6 +69,18 @@ def test_the_form_is_empty_after_a_submit(alice, open_page, seed):
     at.button(key="submit_upload").click().run()
     assert any("Choose a file" in text for text in texts(at, "error"))
     assert len(seed.jobs(alice)) == 1, "a second click queues nothing"
+
+
+def test_a_github_submit_keeps_the_github_tab_open(alice, open_page, seed):
+    at = open_page(alice, "pages/analyze.py")
+    assert [tab.label for tab in at.tabs] == ["Upload", "GitHub", "Batch (manifest)"]
+    at.session_state["analyze_tab"] = "GitHub"  # what a click on the tab sets (the tabs are keyed)
+    at.run()
+    at.text_input(key="github_url").input("https://github.com/pallets/click").run()
+    at.button(key="submit_github").click().run()
+    assert len(seed.jobs(alice)) == 1 and any("Queued" in text for text in texts(at, "success"))
+    assert at.session_state["analyze_tab"] == "GitHub", "the page stays on the tab the user submitted from"
+    assert at.text_input(key="github_url_1").value == "", "and its form is empty"
 
 
 def test_an_archive_without_python_is_refused_before_it_is_queued(alice, open_page, seed):
@@ -224,8 +236,10 @@ def test_a_clicked_bar_lists_the_files_behind_it():
     assert set(behind["file"]) == set(expected["path"]) and behind["findings"].sum() == len(expected)
     ranks = drilldown.functions_of_rank(tree, "A")
     assert set(ranks["file"]) == set(tree.blocks[tree.blocks["rank"] == "A"]["path"])
-    assert drilldown.clicked_category([{"x": "B", "y": 3}], "x") == "B"
-    assert drilldown.clicked_category([], "y") is None
+    spec = run_charts.cc_rank_distribution(tree.blocks).to_dict()
+    assert [param["name"] for param in spec["params"]] == [run_charts.CLICK]  # each bar can be clicked
+    assert run_charts.clicked_value({run_charts.CLICK: [{"rank": "B"}]}, "rank") == "B"
+    assert run_charts.clicked_value({run_charts.CLICK: []}, "rank") is None
 
 
 # -- Trends -----------------------------------------------------------------------------------------------

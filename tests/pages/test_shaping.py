@@ -11,7 +11,7 @@ import pytest
 
 from tests.pages.conftest import make_run
 from vibe8_core import run_summary, scoring
-from vibe8_core.dashboard import charts, frames, trees
+from vibe8_core.dashboard import charts, frames, run_charts, trees
 from vibe8_core.dashboard.progress import job_progress
 from vibe8_core.store import JobRecord, RunSummaryRecord
 
@@ -115,12 +115,16 @@ def test_tree_frames_read_every_column_and_tolerate_partial_entries():
 def test_charts_draw_what_the_frames_hold():
     tree = trees.tree_frames(make_run(files=30, seed=4).file_tree)
     security = tree.findings[tree.findings["collector"] == "security"]
-    figure = charts.security_by_test(tree.findings)
-    drawn = {(bar.name, code): count for bar in figure.data for code, count in zip(bar.y, bar.x, strict=True) if count}
-    assert drawn == security.groupby(["severity", "code"]).size().to_dict() and figure.layout.barmode == "stack"
-    assert [bar.name for bar in figure.data] == [s for s in trees.SEVERITY_ORDER if s in set(security["severity"])]
-    histogram = charts.mi_histogram(tree.files).data[0]
-    assert list(histogram.x) == tree.files["mi"].dropna().tolist() and histogram.xbins.size == 5
+    chart = run_charts.security_by_test(tree.findings)
+    drawn = chart.data.set_index(["severity", "code"])["findings"].to_dict()
+    assert drawn == security.groupby(["severity", "code"]).size().to_dict()
+    ends = chart.data.groupby("code")["end"].max()  # segments end to end: each bar is its test's total
+    assert ends.to_dict() == security.groupby("code").size().to_dict()
+    levels = [s for s in trees.SEVERITY_ORDER if s in set(security["severity"])]
+    assert chart.to_dict()["encoding"]["color"]["scale"]["domain"] == levels  # high first
+    histogram = run_charts.mi_histogram(tree.files)
+    assert histogram.layer[0].data["mi"].tolist() == tree.files["mi"].dropna().tolist()
+    assert histogram.to_dict()["layer"][0]["encoding"]["x"]["bin"] == {"extent": [0, 100], "step": 5}
 
     runs = frames.runs_frame([summary_record(make_run(seed=1)), summary_record(make_run(seed=2, github=True))])
     trend = charts.score_trend(runs, {"score_lint": "Linting", "score_churn": "Churn hotspots"})

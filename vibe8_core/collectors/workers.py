@@ -106,10 +106,11 @@ def _enter_worker(owner_pid: int, max_mb: int, collectors: tuple[str, ...]) -> N
 def _submit(executor: ProcessPoolExecutor, function: Callable[..., Any], *args: Any) -> Future[Any]:
     """executor.submit, where a pool that cannot take the task (it broke, or its forkserver is gone:
     a SIGTERM to the process group kills it) gives a future failed with BrokenProcessPool, so the
-    task is retried in a fresh pool like one lost in a crash."""
+    task is retried in a fresh pool like one lost in a crash. A forkserver killed while it was starting
+    a worker process ends its reply early: EOFError."""
     try:
         return executor.submit(function, *args)
-    except (BrokenProcessPool, OSError) as exc:
+    except (BrokenProcessPool, OSError, EOFError) as exc:
         lost: Future[Any] = Future()
         lost.set_exception(BrokenProcessPool(f"the pool could not take the task ({exc})"))
         return lost

@@ -75,7 +75,7 @@ def inside_repositories(user_id: uuid.UUID, runs: pd.DataFrame) -> None:
     loaded = {str(run_id): loaders.run_split(user_id, run_id) for run_id in chosen["run_id"]}
     per_run: dict[str, Mapping[str, float]] = {run_id: counts for run_id, counts in loaded.items() if counts}
     if not per_run:
-        st.info("No run with git history yet: analyse a GitHub repository (or a local checkout) to see this view.")
+        st.info("No run with git history yet: analyze a GitHub repository (or a local checkout) to see this view.")
         return
     projects = {str(run_id): str(name) for run_id, name in zip(chosen["run_id"], chosen["project"], strict=True)}
     total = pooled(per_run.values())

@@ -19,6 +19,7 @@ from vibe8_core.study.manifest import COLUMNS, BatchReport, ManifestError, previ
 
 REPORT_KEY = "vibe8_batch_report"
 STUDIES_KEY = "vibe8_batch_studies"  # studies submitted in this session: shown until cleared
+BATCH_REFRESH_S = 2.0
 
 
 def _finder(files: Sequence[Any]) -> Callable[[str], Any]:
@@ -99,13 +100,21 @@ def batch_tab(user_id: uuid.UUID, settings: Settings) -> None:
         st.dataframe(report_frame(shown), hide_index=True, placeholder=MISSING, key="batch_report")
 
 
-@st.fragment(run_every=2.0)
-def batch_board(user_id: uuid.UUID) -> None:
+def paced_batch_board(user_id: uuid.UUID) -> None:
+    """The batch board, refreshed every BATCH_REFRESH_S while a batch has work waiting and not at all
+    otherwise (a refresh is a script run, which can swallow a click elsewhere on the page)."""
+    waiting = bool(active_batches(resources.database(), user_id))
+    st.fragment(batch_board, run_every=BATCH_REFRESH_S if waiting else None)(user_id, waiting)
+
+
+def batch_board(user_id: uuid.UUID, timed: bool) -> None:
     """Done / failed / waiting and the time left, per batch; read-only, so it may refresh on a timer."""
     settings = resources.settings()
     db = resources.database(settings)
     fragment_user(db, settings)  # every refresh re-runs the sign-in gate
     batches = {progress.study: progress for progress in active_batches(db, user_id)}
+    if timed and not batches:
+        st.rerun()  # the last batch is done: the full run draws the board once more, with no timer
     for study in st.session_state.get(STUDIES_KEY, []):
         if study not in batches:
             batches[study] = batch_progress(db, user_id, study)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from vibe8_core.dashboard.escape import label, labels
-from vibe8_core.dashboard.trees import CC_RANKS, SEVERITY_ORDER, treemap_nodes
+from vibe8_core.dashboard.trees import treemap_nodes
 
 GRADE_COLOURS = {"A": "#16a34a", "B": "#65a30d", "C": "#ca8a04", "D": "#ea580c", "E": "#dc2626"}
 SEVERITY_COLOURS = {"high": "#dc2626", "medium": "#f59e0b", "low": "#3b82f6", "info": "#94a3b8"}
@@ -29,101 +29,6 @@ def _tidy(fig: go.Figure, height: int = 320) -> go.Figure:
         font={"size": 13},
     )
     return fig
-
-
-def _whole_numbers(update_axis: Callable[..., object], largest: float) -> None:
-    """Counts never show as 0.5 findings: one tick per unit while the counts are small (an integer
-    format alone would label ticks at 0.2 steps as 0, 0, 0, 1, 1), plotly's own steps above that."""
-    step = {"dtick": 1} if largest <= 10 else {}
-    update_axis(tickformat=",d", rangemode="tozero", minallowed=0, **step)
-
-
-def cc_rank_distribution(blocks: pd.DataFrame) -> go.Figure:
-    counts = blocks["rank"].value_counts().reindex(list(CC_RANKS), fill_value=0)
-    colours = ["#16a34a", "#65a30d", "#ca8a04", "#ea580c", "#dc2626", "#7f1d1d"]
-    fig = go.Figure(go.Bar(x=list(CC_RANKS), y=counts.values, marker_color=colours, text=counts.values))
-    fig.update_layout(xaxis_title="radon rank (A simplest … F most complex)", yaxis_title="functions")
-    return _tidy(fig)
-
-
-# The charts use plotly's graph objects, not plotly express: express costs a tenth of a second more per
-# figure (and its import a fifth), which a page's first visit would pay.
-def mi_histogram(files: pd.DataFrame) -> go.Figure:
-    values = files["mi"].dropna().to_numpy(dtype=float)
-    bins = {"start": 0, "end": 100, "size": 5}
-    fig = go.Figure(go.Histogram(x=values, xbins=bins, marker_color="#4f46e5", name="files"))
-    fig.add_vline(x=20, line_dash="dot", line_color="#dc2626", annotation_text="hard to maintain")
-    fig.update_layout(xaxis_title="maintainability index per file", yaxis_title="files", xaxis_range=[0, 100])
-    _whole_numbers(fig.update_yaxes, np.histogram(values, bins=20, range=(0, 100))[0].max(initial=0))
-    return _tidy(fig)
-
-
-def security_by_test(findings: pd.DataFrame) -> go.Figure:
-    """Bandit findings per test, stacked by severity (high first in the legend)."""
-    security = findings[findings["collector"] == "security"]
-    counts = security.groupby(["code", "severity"]).size().unstack(fill_value=0)  # test × severity
-    fig = go.Figure()
-    for severity in SEVERITY_ORDER:
-        if severity in counts.columns:
-            fig.add_trace(
-                go.Bar(
-                    x=counts[severity].to_numpy(),
-                    y=counts.index.to_numpy(),
-                    orientation="h",
-                    name=severity,
-                    marker_color=SEVERITY_COLOURS[severity],
-                )
-            )
-    fig.update_layout(
-        barmode="stack",
-        xaxis_title="findings",
-        yaxis={"categoryorder": "total ascending", "title": "bandit test"},
-        legend_title_text="severity",
-    )
-    _whole_numbers(fig.update_xaxes, counts.sum(axis=1).max() if len(counts) else 0)
-    return _tidy(fig, height=max(260, 28 * len(counts) + 80))
-
-
-def lint_by_rule(findings: pd.DataFrame, top: int = 15) -> go.Figure:
-    lint = findings[findings["collector"] == "lint"]
-    counts = lint["code"].value_counts().head(top).sort_values()
-    messages = lint.drop_duplicates("code").set_index("code")["message"]
-    fig = go.Figure(
-        go.Bar(
-            x=counts.values,
-            y=counts.index,
-            orientation="h",
-            marker_color="#4f46e5",
-            hovertext=[label(str(messages.get(code, ""))[:90]) for code in counts.index],
-        )
-    )
-    fig.update_layout(xaxis_title="findings", yaxis_title="ruff rule")
-    _whole_numbers(fig.update_xaxes, counts.max() if len(counts) else 0)
-    return _tidy(fig, height=max(260, 26 * len(counts) + 80))
-
-
-def hotspots(files: pd.DataFrame) -> go.Figure:
-    """Churn × complexity: files top-right change often and are hard to change safely (WebGL, so
-    ten thousand files stay quick)."""
-    data = files.dropna(subset=["commits", "max_cc"])
-    sloc = data["sloc"].fillna(1).clip(lower=1).to_numpy(dtype=float)
-    sizes = 6 + 24 * np.sqrt(sloc / max(sloc.max(), 1.0)) if len(sloc) else sloc
-    fig = go.Figure()
-    for flag, name, colour in ((False, "other files", "#94a3b8"), (True, "hotspots", "#dc2626")):
-        mask = (data["hotspot"] == flag).to_numpy()
-        fig.add_trace(
-            go.Scattergl(
-                x=data["commits"].to_numpy()[mask],
-                y=data["max_cc"].to_numpy()[mask],
-                text=labels(data["path"].to_numpy()[mask]),
-                mode="markers",
-                name=name,
-                marker={"size": sizes[mask], "color": colour, "opacity": 0.7},
-                hovertemplate="%{text}<br>%{x} commits · max CC %{y}<extra></extra>",
-            )
-        )
-    fig.update_layout(xaxis_title="commits touching the file", yaxis_title="most complex function (CC)")
-    return _tidy(fig, height=380)
 
 
 AI_SHARE_SCALE = [[0.0, "#e5e7eb"], [1.0, "#ea580c"]]

@@ -1,23 +1,12 @@
 """Behind a chart's bar: the files that make it up. A click on a rule's bar (lint, security) lists
-the files with that rule's findings; a click on a radon rank lists the functions of that rank."""
+the files with that rule's findings; a click on a radon rank lists the functions of that rank (the
+clicked bar itself: `run_charts.clicked_value`)."""
 
 from __future__ import annotations
-
-from collections.abc import Mapping, Sequence
-from typing import Any
 
 import pandas as pd
 
 from vibe8_core.dashboard.trees import TreeFrames
-
-
-def clicked_category(points: Sequence[Mapping[str, Any]], axis: str) -> str | None:
-    """The category of the first clicked bar (`axis` "x" for upright bars, "y" for horizontal ones)."""
-    for point in points:
-        value = point.get(axis)
-        if value is not None:
-            return str(value)
-    return None
 
 
 def files_with_rule(tree: TreeFrames, collector: str, code: str) -> pd.DataFrame:

@@ -17,6 +17,17 @@ from vibe8_core.dashboard.progress import JobProgress, job_progress
 from vibe8_core.store import JobRecord, NotFoundError
 
 FINISHED_KEY = "vibe8_finished_jobs"  # job id → (title, run id) for completed jobs already deleted
+# How often the list is read again. Every refresh is a script run, and Streamlit resets every button's
+# click at the end of a run, so a click that lands during one is lost: the list refreshes often only
+# while a job is queued or running (its progress moves), and seldom otherwise (a job queued from the
+# command line or another tab, and the sign-in check that every refresh runs, docs/SECURITY.md).
+ACTIVE_REFRESH_S = 1.5
+IDLE_REFRESH_S = 10.0
+
+
+def refresh_interval(jobs: list[JobRecord]) -> float:
+    """The list's pace for these jobs: ACTIVE_REFRESH_S while one is queued or running."""
+    return ACTIVE_REFRESH_S if any(job.status in ("pending", "running") for job in jobs) else IDLE_REFRESH_S
 
 
 def progress_text(step: JobProgress) -> str:

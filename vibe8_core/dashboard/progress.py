@@ -13,7 +13,7 @@ STEP_WORDS: dict[str, str] = {
     JobStep.STARTING: "Starting",
     JobStep.EXTRACTING: "Extracting the upload",
     JobStep.CLONING: "Cloning the repository",
-    JobStep.ANALYSING: "Analysing",
+    JobStep.ANALYSING: "Analyzing",
     JobStep.SCANNING: "Finding Python files",
     JobStep.PER_FILE: "Measuring each file",
     JobStep.DONE: "Finished",

@@ -2,7 +2,8 @@
 highlighted in their worst severity's colour, and under each such line its findings (severity,
 rule, message). Every piece of the file and of the findings is escaped: it comes from strangers.
 
-`ai_lines` is the hook for git attribution: lines an AI wrote get a marker in their own column.
+Lines AI tools wrote (git attribution, `ai_line_numbers` of the file's ranges) get a marker in their
+own column.
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ _STYLE = (
     ".v8src td.ai{width:1%;color:#c026d3;font-weight:700}"
     ".v8src tr.f td{font-family:sans-serif;font-size:12px;padding:2px 6px 4px 6px}</style>"
 )
+
+
+def ai_line_numbers(ranges: Collection[tuple[int, int]]) -> set[int]:
+    """Every line number inside the [first, last] ranges."""
+    return {number for first, last in ranges for number in range(first, last + 1)}
 
 
 def worst_severity(severities: Collection[str]) -> str:

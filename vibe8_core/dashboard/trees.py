@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -119,11 +119,13 @@ def _findings_frame(entries: list[Mapping[str, Any]]) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class TreeFrames:
-    """A run's file tree, shaped once: files, function blocks and findings."""
+    """A run's file tree, shaped once: files, function blocks and findings, and per file with git
+    history the AI-written line ranges ([first, last], for the source view's marker)."""
 
     files: pd.DataFrame
     blocks: pd.DataFrame
     findings: pd.DataFrame
+    ai_ranges: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -132,7 +134,9 @@ class TreeFrames:
 
 def tree_frames(file_tree: Mapping[str, Any] | None) -> TreeFrames:
     entries = [entry for entry in stored_entries(file_tree) if entry.get("path")]
-    return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries))
+    ranges = {str(entry["path"]): AuthorshipFileFields.pick(entry).ai_ranges for entry in entries}
+    ai_ranges = {path: tuple((int(span[0]), int(span[1])) for span in spans) for path, spans in ranges.items() if spans}
+    return TreeFrames(_files_frame(entries), _blocks_frame(entries), _findings_frame(entries), ai_ranges)
 
 
 def treemap_nodes(files: pd.DataFrame, colour: str = "severity") -> pd.DataFrame:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Literal
 
 from vibe8_core.run_summary import summarize_run
 from vibe8_core.store import Database, RunFilter, RunRecord
 from vibe8_core.study.columns import LEVELS, Column, columns
+
+if TYPE_CHECKING:  # pandas is imported when a table is made: the CLI's other commands start without it
+    import pandas as pd
 
 Format = Literal["csv", "parquet"]
 FORMATS: tuple[Format, ...] = ("csv", "parquet")
@@ -85,6 +86,8 @@ def table(level: str, runs: Iterable[RunRecord]) -> pd.DataFrame:
         raise ExportError(f"The level must be one of {', '.join(LEVELS)}.")
     declared = columns(level)
     rows = [[_cell(column, row) for column in declared] for row in level_rows(level, runs)]
+    import pandas as pd
+
     frame = pd.DataFrame.from_records(rows, columns=[column.name for column in declared])
     for column in declared:
         if column.kind == "datetime":

@@ -4,6 +4,7 @@ trends, analyze form, source view, cancel, re-analyse, relabel, delete several, 
 from __future__ import annotations
 
 import io
+import json
 import uuid
 import zipfile
 
@@ -120,6 +121,15 @@ def test_findings_filter_by_collector_rule_and_severity(one_run, alice, open_pag
     shown = at.dataframe[-1].value
     assert set(shown["kind"]) == {kinds.options[0]}
     assert set(at.multiselect(key="explorer_codes").options) == set(shown["code"].astype(str))
+
+
+def test_the_findings_table_gives_the_code_column_room_for_the_longest_rule_names(one_run, alice, open_page):
+    """Point 8: the Code column was cut off ("unused-fun…"): it is drawn at medium width or wider."""
+    at = open_page(alice, "pages/explorer.py", run=str(one_run.run_id))
+    path = at.dataframe[0].value["path"].iloc[0]
+    at = open_page(alice, "pages/explorer.py", run=str(one_run.run_id), file=path)
+    columns = json.loads(at.dataframe[-1].proto.columns)
+    assert columns["code"]["label"] == "Code" and columns["code"].get("width") in ("medium", "large")
 
 
 def test_the_source_view_shows_each_finding_inline_and_escapes_the_file(one_run, alice, open_page, page_env):

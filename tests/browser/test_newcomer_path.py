@@ -80,7 +80,7 @@ def _cancel_running(page) -> None:
 @pytest.mark.browser
 # Streamlit forgets a button click that reaches the server during another script run (the job list's
 # timed refresh: every 1.5 s while a job is queued or running). The walk waits for an idle app before each
-# click, as a person would, but a refresh can start in between: one full CI run in five lost the
+# click, as a person would, but a refresh can start in between: one of three full runs on 2026-12-02 lost the
 # "Analyze upload" click that way. A defect in the app fails all three attempts.
 @pytest.mark.flaky(reruns=2)
 def test_the_newcomers_path(served_app, browser_page):

@@ -9,6 +9,7 @@ pool, which names the file that killed it and costs only that file.
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -97,9 +98,18 @@ def analyse_file(root: str, path: str, timeout_s: float, max_bytes: int) -> dict
     return record.to_dict()
 
 
+# Allocations between two young-generation collections in an analysis process (CPython's default: 700).
+# A file's step allocates hundreds of thousands of objects (syntax trees, vulture's and bandit's visits)
+# while the file's own tree is alive, and every collection walks them; almost none of it is cyclic garbage,
+# so collecting a hundred times less often saves CPU, and memory stays bounded by the process's limit.
+WORKER_GC_THRESHOLD = 70_000
+
+
 def _enter_worker(owner_pid: int, max_mb: int, collectors: tuple[str, ...]) -> None:
-    """Initializer of every analysis process: its limits, and the collectors the parent's registry adds."""
+    """Initializer of every analysis process: its limits, its collector pace, and the collectors the parent's
+    registry adds."""
     enter_worker(owner_pid, max_mb)
+    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
     registry.install(collectors)
 
 
